@@ -1,0 +1,3 @@
+"""hoptac: local international cooperation records for Vietnamese foreign-affairs offices."""
+
+__version__ = "0.1.0"

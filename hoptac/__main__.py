@@ -1,0 +1,5 @@
+import sys
+
+from hoptac.cli import main
+
+sys.exit(main())

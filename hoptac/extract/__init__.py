@@ -1,0 +1,47 @@
+"""The extractor: a Vietnamese official document → ``hoptac-extraction/1``.
+
+A pipeline of small stages, each a module named after it:
+read (file → text) → clean (normalised text, spans point here) → structure (header, sections,
+numbered items, tables) → find (dates, numbers, agencies, timings …) → resolve (the
+``Extraction``). Free of Django, so ``hoptac extract`` needs no database.
+"""
+
+from __future__ import annotations
+
+import os
+
+from hoptac.errors import ExtractError, HoptacError, ReadError
+from hoptac.extract.clean import clean
+from hoptac.extract.model import Extraction
+from hoptac.extract.read import DEFAULT_MAX_BYTES, RawDocument, read_bytes, read_path
+from hoptac.extract.resolve import resolve
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "ExtractError",
+    "Extraction",
+    "HoptacError",
+    "ReadError",
+    "extract_bytes",
+    "extract_file",
+    "extract_text",
+]
+
+
+def extract_text(text: str, source: str = "<text>") -> Extraction:
+    """Extract from text already decoded to Unicode (any normalisation form, any markup)."""
+    return resolve(clean(text), source)
+
+
+def _extract_raw(raw: RawDocument) -> Extraction:
+    return extract_text(raw.text, raw.source)
+
+
+def extract_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+    """Read and extract one file; raises ``ReadError`` naming the file and the reason."""
+    return _extract_raw(read_path(path, max_bytes))
+
+
+def extract_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
+    """Extract from an upload's bytes; ``source`` (the file name) picks the reader."""
+    return _extract_raw(read_bytes(data, source, max_bytes))
