@@ -1,17 +1,60 @@
-"""Stage 1, read: a file → Unicode text. (Placeholder: plain UTF-8 text only.)"""
+"""Stage 1, read: a file → Unicode text, one paragraph per line.
+
+Formats: .txt and .md (decoded as they are), .html/.htm (visible text), .docx (body paragraphs
+and tables in document order, with Word's automatic numbering written out) and .pdf (the text
+layer, page by page). Legacy Vietnamese font encodings (TCVN3, VNI) are converted to Unicode
+wherever they turn up; see ``encodings``.
+
+Every failure, whatever the bytes, is a ``ReadError`` naming the file and saying why in one
+short Vietnamese line. Hostile files are refused before any work that could blow up: the
+size is checked with ``stat`` before reading, a .docx's declared unpacked sizes before
+unzipping, and a PDF's page count before extracting.
+"""
 
 from __future__ import annotations
 
+import codecs
+import io
+import logging
 import os
+import re
+import stat
+import unicodedata
+import warnings
+import zipfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from hoptac.errors import ReadError
+from hoptac.extract.encodings import (
+    decode,
+    decode_legacy,
+    fix_legacy,
+    fix_legacy_lines,
+    has_unicode_vietnamese,
+    legacy_font_encoding,
+    legacy_verdicts,
+)
 
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "RawDocument", "read_bytes", "read_path"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+MB = 1024 * 1024
+MAX_PDF_PAGES = 2000
+# A .docx is a zip: what it may unpack to, in all and per member compared with its packed size.
+MAX_DOCX_UNPACKED = 100 * MB
+MAX_DOCX_RATIO = 200
+MAX_DOCX_MEMBERS = 5000
+MAX_NESTING = 100  # tables in tables, content controls in content controls …
+
+# pdfminer logs through the logging module; with no handler configured, Python's last-resort
+# handler would print its warnings to stderr, next to our one-line error.
+for _name in ("pdfminer", "pdfplumber"):
+    logging.getLogger(_name).addHandler(logging.NullHandler())
 
 
 @dataclass(frozen=True)
@@ -22,14 +65,870 @@ class RawDocument:
     encoding: str | None = None
 
 
+def _mb(size: int) -> str:
+    """A size in MB the Vietnamese way: '20', '0,5', '1024'."""
+    text = f"{size / MB:.3f}".rstrip("0").rstrip(".")
+    return "< 0,001" if text == "0" and size else text.replace(".", ",")
+
+
+def _too_big(source: str, size: int, max_bytes: int) -> ReadError:
+    return ReadError(source, f"tệp quá lớn ({_mb(size)} MB; giới hạn {_mb(max_bytes)} MB)")
+
+
+def _format(source: str) -> str:
+    suffix = Path(source).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        shown = f"({suffix}) " if suffix else ""
+        raise ReadError(
+            source, f"định dạng tệp {shown}không được hỗ trợ; hỗ trợ: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    return "html" if suffix == ".htm" else suffix[1:]
+
+
 def read_path(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
-    p = Path(path)
+    """Read one file; ``ReadError`` names the path as given and says why it cannot be read."""
+    source = os.fspath(path)
     try:
-        data = p.read_bytes()
+        st = os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        raise ReadError(source, "không tìm thấy tệp") from None
+    except PermissionError:
+        raise ReadError(source, "không có quyền đọc tệp") from None
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte in the name …
+        raise ReadError(source, f"không đọc được tệp ({_strerror(exc)})") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise ReadError(source, "đây là thư mục, không phải tệp")
+    if not stat.S_ISREG(st.st_mode):
+        raise ReadError(source, "không phải tệp thông thường")
+    fmt = _format(source)
+    if st.st_size > max_bytes:
+        raise _too_big(source, st.st_size, max_bytes)
+    if st.st_size == 0:
+        raise ReadError(source, "tệp rỗng")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)  # the file may have grown since stat
+    except PermissionError:
+        raise ReadError(source, "không có quyền đọc tệp") from None
     except OSError as exc:
-        raise ReadError(str(path), "không đọc được tệp") from exc
-    return read_bytes(data, p.name, max_bytes)
+        raise ReadError(source, f"không đọc được tệp ({_strerror(exc)})") from None
+    if len(data) > max_bytes:
+        raise _too_big(source, len(data), max_bytes)
+    return _read(data, source, Path(source).name, fmt)
 
 
 def read_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
-    return RawDocument(source, "txt", data.decode("utf-8-sig"), "utf-8")
+    """Read an upload's bytes; ``source`` (its file name) picks the reader by its extension."""
+    fmt = _format(source)
+    if len(data) > max_bytes:
+        raise _too_big(source, len(data), max_bytes)
+    return _read(data, source, Path(source).name, fmt)
+
+
+def _strerror(exc: BaseException) -> str:
+    return getattr(exc, "strerror", None) or type(exc).__name__
+
+
+def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
+    if not data.strip():
+        raise ReadError(source, "tệp rỗng")
+    encoding: str | None = None
+    if fmt in ("txt", "md"):
+        text, encoding = _read_text(data, source)
+    elif fmt == "html":
+        text, encoding = _read_html(data, source)
+    elif fmt == "docx":
+        text = _read_docx(data, source)
+    else:
+        text = _read_pdf(data, source)
+    if not text.strip():
+        raise ReadError(source, "tệp rỗng (không có chữ)")
+    return RawDocument(name, fmt, text, encoding)
+
+
+# ---------------------------------------------------------------------------------------------
+# Plain text.
+
+# Signatures of files that are not text, to say what they are instead.
+_MAGIC = (
+    (b"%PDF-", "tệp PDF"),
+    (b"PK\x03\x04", "tệp nén zip hoặc Office"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "tệp Office cũ (.doc/.xls)"),
+    (b"\x89PNG", "ảnh PNG"),
+    (b"\xff\xd8\xff", "ảnh JPEG"),
+    (b"GIF8", "ảnh GIF"),
+    (b"{\\rtf", "tệp RTF"),
+)
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f]")
+
+
+def _not_text(source: str, data: bytes) -> ReadError:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            return ReadError(source, f"không phải tệp văn bản (có vẻ là {what})")
+    return ReadError(source, "không phải tệp văn bản")
+
+
+def _decode_text(data: bytes, source: str) -> tuple[str, str]:
+    if data.startswith(tuple(magic for magic, _ in _MAGIC)):
+        raise _not_text(source, data)
+    try:
+        text, encoding = decode(data)
+    except UnicodeError:
+        raise ReadError(source, "không giải mã được nội dung văn bản") from None
+    # Binary data decodes to something too, but full of control characters.
+    sample = text[:65536]
+    controls = len(_CONTROL_RE.findall(sample))
+    if "\x00" in sample or controls > len(sample) // 100:
+        raise _not_text(source, data)
+    return text, encoding
+
+
+def _read_text(data: bytes, source: str) -> tuple[str, str]:
+    text, encoding = _decode_text(data, source)
+    return fix_legacy(text), encoding
+
+
+# ---------------------------------------------------------------------------------------------
+# HTML.
+
+_META_CHARSET_RE = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
+)
+_XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
+# Pages of the TCVN3 era declared a Western code page and relied on a .Vn font: ignore such a
+# declaration and detect, so the legacy text can be recognised.
+_WESTERN = {"ascii", "latin-1", "iso8859-1", "iso8859-15", "cp1252"}
+
+
+def _decode_html(data: bytes, source: str) -> tuple[str, str]:
+    if not data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")):
+        head = data[:4096]
+        found = _META_CHARSET_RE.search(head) or _XML_ENCODING_RE.search(head)
+        if found:
+            try:
+                name = codecs.lookup(found.group(1).decode("ascii")).name
+            except LookupError:
+                name = ""
+            if name and name not in _WESTERN:
+                try:
+                    return unicodedata.normalize("NFC", data.decode(name)), name
+                except UnicodeError:
+                    pass  # a wrong declaration: detect instead
+    return _decode_text(data, source)
+
+
+_SKIP_TAGS = {"script", "style", "head", "noscript", "template", "svg", "math", "iframe", "object", "select"}
+_BLOCK_TAGS = {
+    "p", "div", "br", "li", "ul", "ol", "dl", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6",
+    "table", "caption", "tr", "section", "article", "header", "footer", "nav", "aside", "main",
+    "blockquote", "pre", "hr", "address", "figure", "figcaption", "form", "fieldset", "legend",
+    "center", "body", "html",
+}  # fmt: skip
+_CELL_TAGS = {"td", "th"}
+_HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_WS_RE = re.compile(r"\s+")
+_UNIT_SUP = {"2": "²", "3": "³"}
+
+
+class _HtmlText:
+    """The visible text of an lxml HTML tree: blocks as paragraphs, table rows as "| a | b |"."""
+
+    def __init__(self) -> None:
+        self.blocks: list[str | list[str]] = []  # a paragraph, or a table row's cells
+        self.buf: list[str] = []  # text of the paragraph (or table cell) being read
+        self.row: list[str] | None = None
+        self.tables = 0  # depth of <table>: a table inside a cell is flattened into the cell
+        self.pre = 0
+        self.lists: list[list[int]] = []  # [next number] for <ol>, [] for <ul>
+
+    def flush(self) -> None:
+        text = "".join(self.buf)
+        self.buf = []
+        if self.row is not None:
+            return  # text between cells of a row is not a paragraph of its own
+        lines = [_WS_RE.sub(" ", line).strip() for line in text.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            self.blocks.append(text)
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buf.append(text if self.pre else _WS_RE.sub(" ", text))
+
+    def walk(self, el: Any, depth: int = 0) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if not tag or depth > 300:
+            return  # comments, processing instructions; absurd nesting
+        if tag in _SKIP_TAGS or _HIDDEN_RE.search(el.get("style") or ""):
+            return
+        if tag in ("sup", "sub"):
+            self.sup(el)
+            return
+        self.start(tag, el)
+        self.add(el.text)
+        for child in el:
+            self.walk(child, depth + 1)
+            self.add(child.tail)
+        self.end(tag)
+
+    def sup(self, el: Any) -> None:
+        """Footnote marks go; the 2 of "m²" stays."""
+        mark = el.text_content().strip()
+        before = "".join(self.buf).rstrip()
+        if mark in _UNIT_SUP and re.search(r"\d\s*[kcd]?m$", before):
+            self.buf.append(_UNIT_SUP[mark])
+
+    def start(self, tag: str, el: Any) -> None:
+        flat = self.tables > 1  # inside a nested table: everything is cell text
+        if tag == "table":
+            self.tables += 1
+            if self.tables == 1:
+                self.flush()
+        elif tag == "tr" and not flat and self.tables:
+            self.flush()
+            self.row = []
+        elif tag in _CELL_TAGS and not flat and self.row is not None:
+            self.buf = []
+        elif tag in _CELL_TAGS or (tag in _BLOCK_TAGS and self.tables):
+            self.buf.append(" ")  # a block inside a cell: a space between its pieces
+        elif tag == "br":
+            self.buf.append("\n")
+        elif tag in ("ul", "ol"):
+            self.flush()
+            self.lists.append(
+                [int(el.get("start", "1"))] if tag == "ol" and el.get("start", "1").isdigit() else []
+            )
+            if tag == "ol" and not self.lists[-1]:
+                self.lists[-1] = [1]
+        elif tag == "li":
+            self.flush()
+            counter = self.lists[-1] if self.lists else []
+            if counter:
+                self.buf.append(f"{counter[0]}. ")
+                counter[0] += 1
+            else:
+                self.buf.append("- ")
+        elif tag in _BLOCK_TAGS:
+            self.flush()
+        if tag == "pre":
+            self.pre += 1
+
+    def end(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre -= 1
+        flat = self.tables > 1
+        if tag == "table":
+            self.tables -= 1
+            if self.tables == 0:
+                self.row = None
+                self.flush()
+        elif tag in _CELL_TAGS and not flat and self.row is not None:
+            self.row.append(_WS_RE.sub(" ", "".join(self.buf)).strip())
+            self.buf = []
+        elif tag == "tr" and not flat and self.row is not None:
+            if any(self.row):
+                self.blocks.append(self.row)
+            self.row = None
+        elif tag in ("ul", "ol"):
+            self.flush()
+            if self.lists:
+                self.lists.pop()
+        elif tag in _BLOCK_TAGS and tag != "br" and not self.tables:
+            self.flush()
+
+
+def _read_html(data: bytes, source: str) -> tuple[str, str]:
+    import lxml.html
+    from lxml import etree
+
+    text, encoding = _decode_html(data, source)
+    try:
+        parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
+        root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
+    except (etree.ParserError, ValueError):
+        raise ReadError(source, "tệp rỗng (không có chữ)") from None
+    except Exception as exc:
+        raise ReadError(source, "tệp HTML hỏng, không đọc được") from exc
+    reader = _HtmlText()
+    reader.walk(root)
+    reader.row = None
+    reader.flush()
+    return _render(reader.blocks), encoding
+
+
+def _render(blocks: list[str | list[str]], fix: bool = True) -> str:
+    """Paragraphs separated by a blank line, table rows one per line; legacy text converted."""
+    units: list[str] = []
+    for block in blocks:
+        units += [block] if isinstance(block, str) else block
+    fixed = iter(fix_legacy_lines(units) if fix else units)
+    out: list[str] = []
+    previous_row = False
+    for block in blocks:
+        if isinstance(block, str):
+            out.append(("\n\n" if out else "") + next(fixed))
+            previous_row = False
+        else:
+            cells = [next(fixed) for _ in block]
+            row = "| " + " | ".join(c.replace("|", "/") for c in cells) + " |"
+            out.append(("\n" if previous_row else "\n\n" if out else "") + row)
+            previous_row = True
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# .docx
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+def _check_docx_zip(data: bytes, source: str) -> None:
+    """Refuse what is not a Word document, and zip bombs, from the zip's directory alone."""
+    if data.startswith(_OLE_MAGIC):
+        raise ReadError(source, "đây là tệp Word cũ (.doc) đổi đuôi thành .docx; hãy lưu lại dạng .docx")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            infos = zf.infolist()
+    except Exception:  # BadZipFile, a truncated directory, absurd offsets …
+        raise ReadError(source, "tệp .docx hỏng hoặc bị cắt cụt (không phải tệp zip hợp lệ)") from None
+    names = {info.filename for info in infos}
+    if "word/document.xml" not in names:
+        kind = (
+            "tệp Excel"
+            if "xl/workbook.xml" in names
+            else "tệp PowerPoint"
+            if "ppt/presentation.xml" in names
+            else "tệp zip khác"
+        )
+        raise ReadError(source, f"không phải tài liệu Word: thiếu word/document.xml ({kind})")
+    if len(infos) > MAX_DOCX_MEMBERS:
+        raise ReadError(source, f"tệp .docx bất thường ({len(infos)} thành phần)")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        ratio = info.file_size / max(info.compress_size, 1)
+        if total > MAX_DOCX_UNPACKED or (info.file_size > MB and ratio > MAX_DOCX_RATIO):
+            size = _mb(max(total, info.file_size))
+            raise ReadError(source, f"tệp .docx bất thường, có thể là bom nén (giải nén ra hơn {size} MB)")
+
+
+def _read_docx(data: bytes, source: str) -> str:
+    import docx
+
+    _check_docx_zip(data, source)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            document = docx.Document(io.BytesIO(data))
+            try:
+                numbering = getattr(document.part.part_related_by(_RT_NUMBERING), "element", None)
+            except KeyError:
+                numbering = None
+            reader = _DocxText(document.styles.element, numbering)
+            reader.body(document.element.body)
+            return reader.render()
+    except _TooDeep:
+        raise ReadError(source, "tệp .docx bất thường: bảng lồng nhau quá sâu") from None
+    except Exception as exc:
+        deep = "depth" in str(exc).lower()  # libxml2 refuses elements nested over 256 deep
+        reason = (
+            "tệp .docx bất thường: cấu trúc XML lồng nhau quá sâu"
+            if deep
+            else "tệp .docx hỏng, không đọc được"
+        )
+        raise ReadError(source, reason) from exc
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _val(el: Any, path: str) -> str | None:
+    """The w:val of the first element at ``path`` under ``el`` (tags without the w: namespace)."""
+    if el is None:
+        return None
+    found = el.find("/".join(W + part for part in path.split("/")))
+    return None if found is None else found.get(W + "val")
+
+
+def _on(el: Any, path: str) -> bool:
+    """An on/off property (w:b, w:vanish, w:isLgl …): present and not switched off."""
+    found = None if el is None else el.find("/".join(W + part for part in path.split("/")))
+    return found is not None and found.get(W + "val", "true") not in ("0", "false", "off")
+
+
+class _Styles:
+    """Paragraph and run properties inherited through styles (basedOn chains)."""
+
+    def __init__(self, styles: Any) -> None:
+        self.by_id: dict[str, Any] = {}
+        self.default_paragraph: str | None = None
+        self.default_font: str | None = None
+        if styles is None:
+            return
+        for style in styles.iter(W + "style"):
+            style_id = style.get(W + "styleId")
+            if style_id:
+                self.by_id[style_id] = style
+                if style.get(W + "type") == "paragraph" and style.get(W + "default") in ("1", "true"):
+                    self.default_paragraph = style_id
+        defaults = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")
+        self.default_font = _font_of(defaults)
+
+    def chain(self, style_id: str | None) -> Iterator[Any]:
+        """The style and the styles it is based on, nearest first (cycles cut)."""
+        seen: set[str] = set()
+        while style_id and style_id not in seen and len(seen) < 50:
+            seen.add(style_id)
+            style = self.by_id.get(style_id)
+            if style is None:
+                return
+            yield style
+            style_id = _val(style, "basedOn")
+
+    def numbering(self, style_id: str | None) -> tuple[str | None, int | None]:
+        """(numId, ilvl) a paragraph style gives its paragraphs."""
+        for style in self.chain(style_id):
+            num_id = _val(style, "pPr/numPr/numId")
+            if num_id is not None:
+                ilvl = _val(style, "pPr/numPr/ilvl")
+                return num_id, None if ilvl is None else _int(ilvl, 0)
+        return None, None
+
+    def font(self, run: Any, paragraph_style: str | None) -> str | None:
+        """The Latin font a run is drawn with: its own, its character style's, its paragraph
+        style's, the default paragraph style's, then the document default."""
+        own = _font_of(run.find(W + "rPr"))
+        if own:
+            return own
+        for style in self.chain(_val(run, "rPr/rStyle")):
+            font = _font_of(style.find(W + "rPr"))
+            if font:
+                return font
+        for style in self.chain(paragraph_style or self.default_paragraph):
+            font = _font_of(style.find(W + "rPr"))
+            if font:
+                return font
+        return self.default_font
+
+
+def _font_of(rpr: Any) -> str | None:
+    if rpr is None:
+        return None
+    fonts = rpr.find(W + "rFonts")
+    if fonts is None:
+        return None
+    return fonts.get(W + "ascii") or fonts.get(W + "hAnsi")
+
+
+@dataclass
+class _Level:
+    fmt: str = "decimal"
+    text: str = ""
+    start: int = 1
+    restart: int | None = None  # w:lvlRestart: restart after this (1-based) level; 0 = never
+    legal: bool = False  # w:isLgl: every number of the label in decimal
+    suffix: str = "tab"
+    style: str | None = None
+
+
+def _level(lvl: Any) -> _Level:
+    restart = _val(lvl, "lvlRestart")
+    return _Level(
+        fmt=_val(lvl, "numFmt") or "decimal",
+        text=_val(lvl, "lvlText") or "",
+        start=_int(_val(lvl, "start"), 0),  # the schema's default is 0
+        restart=None if restart is None else _int(restart, 0),
+        legal=_on(lvl, "isLgl"),
+        suffix=_val(lvl, "suff") or "tab",
+        style=_val(lvl, "pStyle"),
+    )
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in (
+        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+    ):  # fmt: skip
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def _format_number(n: int, fmt: str) -> str:
+    if n <= 0 or n >= 4000 or fmt in ("decimal", "ordinal"):
+        return str(n)
+    if fmt == "decimalZero":
+        return f"{n:02d}"
+    if fmt in ("upperRoman", "lowerRoman"):
+        roman = _roman(n)
+        return roman if fmt == "upperRoman" else roman.lower()
+    if fmt in ("upperLetter", "lowerLetter"):
+        letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word: Z, AA, BB …
+        return letter if fmt == "upperLetter" else letter.lower()
+    return str(n)
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml), counted in document order as Word does."""
+
+    def __init__(self, numbering: Any, styles: _Styles) -> None:
+        self.styles = styles
+        self.abstract: dict[str, dict[int, _Level]] = {}
+        self.style_link: dict[str, str] = {}  # abstractNum → numbering style it takes its levels from
+        # numId → (abstractNumId, levels replaced by the instance, levels whose start it overrides)
+        self.nums: dict[str, tuple[str, dict[int, _Level], dict[int, int]]] = {}
+        self.counters: dict[str, dict[int, int]] = {}  # per abstractNum: level → current value
+        self.used: set[str] = set()
+        if numbering is None:
+            return
+        for abstract in numbering.iter(W + "abstractNum"):
+            abstract_id = abstract.get(W + "abstractNumId") or ""
+            self.abstract[abstract_id] = {
+                _int(lvl.get(W + "ilvl"), 0): _level(lvl) for lvl in abstract.findall(W + "lvl")
+            }
+            link = _val(abstract, "numStyleLink")
+            if link:
+                self.style_link[abstract_id] = link
+        for num in numbering.iter(W + "num"):
+            num_id = num.get(W + "numId") or ""
+            replaced: dict[int, _Level] = {}
+            starts: dict[int, int] = {}
+            for override in num.findall(W + "lvlOverride"):
+                ilvl = _int(override.get(W + "ilvl"), 0)
+                lvl = override.find(W + "lvl")
+                if lvl is not None:
+                    replaced[ilvl] = _level(lvl)
+                start = _val(override, "startOverride")
+                if start is not None:
+                    starts[ilvl] = _int(start, 1)
+            self.nums[num_id] = (_val(num, "abstractNumId") or "", replaced, starts)
+
+    def levels(self, num_id: str) -> tuple[str, dict[int, _Level]] | None:
+        entry = self.nums.get(num_id)
+        if entry is None:
+            return None
+        abstract_id, replaced, starts = entry
+        if abstract_id in self.style_link:  # the levels live in the numbering style's list
+            linked, _ = self.styles.numbering(self.style_link[abstract_id])
+            linked_entry = self.nums.get(linked or "")
+            if linked_entry is not None and linked_entry[0] not in self.style_link:
+                abstract_id = linked_entry[0]
+        levels = dict(self.abstract.get(abstract_id, {}))
+        levels.update(replaced)
+        for ilvl, start in starts.items():
+            if ilvl in levels:
+                levels[ilvl] = _Level(**{**levels[ilvl].__dict__, "start": start})
+        return abstract_id, levels
+
+    def label(self, paragraph: Any) -> str:
+        """The number Word shows before ``paragraph`` ("1.2. ", "a) ", "- "), or ""."""
+        ppr = paragraph.find(W + "pPr")
+        style_id = _val(ppr, "pStyle")
+        num_id = _val(ppr, "numPr/numId")
+        ilvl_text = _val(ppr, "numPr/ilvl")
+        ilvl = None if ilvl_text is None else _int(ilvl_text, 0)
+        if num_id is None:
+            num_id, style_ilvl = self.styles.numbering(style_id)
+            ilvl = ilvl if ilvl is not None else style_ilvl
+        if not num_id or num_id == "0":
+            return ""
+        found = self.levels(num_id)
+        if found is None:
+            return ""
+        abstract_id, levels = found
+        if ilvl is None:  # a level may name the style that uses it
+            ilvl = next((i for i, lv in levels.items() if style_id and lv.style == style_id), 0)
+        level = levels.get(ilvl)
+        if level is None:
+            return ""
+        counters = self.counters.setdefault(abstract_id, {})
+        if num_id not in self.used:
+            self.used.add(num_id)
+            for restarted in self.nums[num_id][2]:  # startOverride: this list starts afresh
+                counters.pop(restarted, None)
+        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
+        for deeper in [d for d in counters if d > ilvl]:
+            lv = levels.get(deeper)
+            if lv is None or ilvl < (lv.restart if lv.restart is not None else deeper):
+                del counters[deeper]
+        if level.fmt == "bullet":
+            return "- "
+        if level.fmt == "none" or not level.text:
+            return ""
+
+        def number(m: re.Match[str]) -> str:
+            k = int(m.group(1)) - 1
+            lv = levels.get(k, _Level())
+            value = counters.get(k, lv.start)
+            return _format_number(value, "decimal" if level.legal else lv.fmt)
+
+        label = re.sub(r"%([1-9])", number, level.text).strip()
+        return label + ("" if level.suffix == "nothing" else " ")
+
+
+# Run content: text, and the special characters python-docx's run.text also knows.
+_RUN_TEXT: dict[str, Callable[[Any], str]] = {
+    W + "t": lambda el: el.text or "",
+    W + "tab": lambda el: "\t",
+    W + "ptab": lambda el: "\t",
+    W + "br": lambda el: "\n",
+    W + "cr": lambda el: "\n",
+    W + "noBreakHyphen": lambda el: "-",
+    # In a .Vn font the soft hyphen's code 0xAD is the letter ư (decoded later if legacy).
+    W + "softHyphen": lambda el: "\xad",
+}
+# Containers whose runs belong to the paragraph; w:del and w:moveFrom hold deleted text.
+_INLINE = {
+    W + t for t in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "customXml", "fldSimple", "moveTo")
+}
+
+
+class _TooDeep(Exception):
+    """Tables in tables (or content controls) nested beyond ``MAX_NESTING``."""
+
+
+@dataclass
+class _Run:
+    text: str
+    legacy: tuple[str, bool] | None  # the legacy font's (encoding, capitals only)
+
+
+@dataclass
+class _Unit:
+    """A paragraph or a table cell, as runs, with the number Word puts before it."""
+
+    label: str
+    runs: list[_Run]
+
+    @property
+    def raw(self) -> str:
+        return "".join(r.text for r in self.runs)
+
+    def converted(self, trust_fonts: bool) -> str:
+        """Runs in a legacy font decoded, each with its own encoding and case."""
+        return "".join(
+            decode_legacy(r.text, *r.legacy)
+            if r.legacy and (trust_fonts or not has_unicode_vietnamese(r.text))
+            else r.text
+            for r in self.runs
+        )
+
+
+class _DocxText:
+    """Body paragraphs and tables of a .docx in document order, with numbering and legacy fonts.
+
+    Blocks are paragraphs (``_Unit``) and table rows (lists of ``_Unit``, one per cell).
+    """
+
+    def __init__(self, styles: Any, numbering: Any) -> None:
+        self.styles = _Styles(styles)
+        self.numbering = _Numbering(numbering, self.styles)
+        self.blocks: list[_Unit | list[_Unit]] = []
+
+    def body(self, body: Any) -> None:
+        self.blocks_of(body, self.blocks, 0)
+
+    def blocks_of(self, container: Any, out: list[_Unit | list[_Unit]], depth: int) -> None:
+        if depth > MAX_NESTING:
+            raise _TooDeep
+        for child in container:
+            tag = child.tag
+            if tag == W + "p":
+                self.paragraph(child, out, depth)
+            elif tag == W + "tbl":
+                self.table(child, out, depth + 1)
+            elif tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    self.blocks_of(content, out, depth + 1)
+            elif tag == W + "customXml":
+                self.blocks_of(child, out, depth + 1)
+
+    def paragraph(self, p: Any, out: list[_Unit | list[_Unit]], depth: int) -> None:
+        """The paragraph (numbered as Word shows it), then the text boxes anchored in it."""
+        label = self.numbering.label(p)  # counted even when the paragraph is empty, as Word does
+        style_id = _val(p.find(W + "pPr"), "pStyle")
+        runs: list[_Run] = []
+        boxes: list[_Unit | list[_Unit]] = []
+        stack = list(reversed(p))
+        while stack:
+            el = stack.pop()
+            if el.tag == W + "r":
+                if not _on(el, "rPr/vanish"):  # hidden text is not shown
+                    text = "".join(_RUN_TEXT[c.tag](c) for c in el if c.tag in _RUN_TEXT)
+                    runs.append(_Run(text, legacy_font_encoding(self.styles.font(el, style_id))))
+                for box in self.text_boxes(el):
+                    self.blocks_of(box, boxes, depth + 1)
+            elif el.tag in _INLINE:
+                stack += reversed(el)
+        unit = _Unit(label, runs)
+        if unit.raw.strip():
+            out.append(unit)
+        out += boxes
+
+    @staticmethod
+    def text_boxes(r: Any) -> Iterator[Any]:
+        """w:txbxContent of the drawings in a run (of a choice and its fallback, the choice)."""
+        for child in r:
+            if child.tag == MC + "AlternateContent":
+                choice = child.find(MC + "Choice")
+                roots = [choice] if choice is not None else []
+            elif child.tag in (W + "drawing", W + "pict"):
+                roots = [child]
+            else:
+                continue
+            for root in roots:
+                for box in root.iter(W + "txbxContent"):
+                    if not any(a.tag == W + "txbxContent" for a in box.iterancestors()):
+                        yield box
+
+    def table(self, tbl: Any, out: list[_Unit | list[_Unit]], depth: int) -> None:
+        above: dict[int, _Unit] = {}  # grid column → the cell, for vertically merged cells
+        for tr in self.children(tbl, W + "tr"):
+            column = _int(_val(tr, "trPr/gridBefore"), 0)
+            cells: list[_Unit] = []
+            for tc in self.children(tr, W + "tc"):
+                tc_pr = tc.find(W + "tcPr")
+                merge = None if tc_pr is None else tc_pr.find(W + "vMerge")
+                if merge is not None and merge.get(W + "val", "continue") == "continue":
+                    cell = above.get(column, _Unit("", []))
+                else:
+                    cell = self.cell(tc, depth)
+                above[column] = cell
+                cells.append(cell)
+                column += max(_int(_val(tc_pr, "gridSpan"), 1), 1)
+            if any(c.raw.strip() for c in cells):
+                out.append(cells)
+
+    def cell(self, tc: Any, depth: int) -> _Unit:
+        """A cell as one unit: its paragraphs (and nested tables) joined by spaces."""
+        inner: list[_Unit | list[_Unit]] = []
+        self.blocks_of(tc, inner, depth + 1)
+        runs: list[_Run] = []
+        for block in inner:
+            for unit in [block] if isinstance(block, _Unit) else block:
+                runs += [_Run(" ", None), _Run(unit.label, None), *unit.runs]
+        return _Unit("", runs)
+
+    @staticmethod
+    def children(el: Any, tag: str) -> Iterator[Any]:
+        """Children with ``tag``, also those wrapped in content controls or custom XML."""
+        for child in el:
+            if child.tag == tag:
+                yield child
+            elif child.tag == W + "sdt":
+                content = child.find(W + "sdtContent")
+                if content is not None:
+                    yield from _DocxText.children(content, tag)
+            elif child.tag == W + "customXml":
+                yield from _DocxText.children(child, tag)
+
+    def render(self) -> str:
+        """The text, legacy runs decoded: by their font when the document's fonts can be trusted
+        (no Unicode-only letter in a legacy-font run), else where the text reads as legacy."""
+        units = [u for b in self.blocks for u in ([b] if isinstance(b, _Unit) else b)]
+        trust_fonts = not any(r.legacy and has_unicode_vietnamese(r.text) for u in units for r in u.runs)
+        verdicts = dict(zip(map(id, units), legacy_verdicts([u.raw for u in units]), strict=True))
+
+        def text(unit: _Unit) -> str:
+            hinted = any(r.legacy for r in unit.runs)
+            verdict = verdicts[id(unit)]
+            if hinted and (trust_fonts or verdict):
+                body = unit.converted(trust_fonts)
+            elif verdict:
+                body = decode_legacy(unit.raw, verdict)
+            else:
+                body = unit.raw
+            return unit.label + body
+
+        blocks: list[str | list[str]] = [
+            text(b) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b]
+            for b in self.blocks
+        ]
+        return _render(blocks, fix=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# PDF
+
+_CID_RE = re.compile(r"\(cid:\d+\)")
+
+
+def _read_pdf(data: bytes, source: str) -> str:
+    if b"%PDF" not in data[:1024]:
+        raise ReadError(source, "tệp PDF hỏng (thiếu phần đầu %PDF)")
+    import pdfplumber
+
+    pages: list[str] = []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            with pdfplumber.open(io.BytesIO(data)) as pdf:
+                count = len(pdf.pages)
+                if count > MAX_PDF_PAGES:
+                    raise ReadError(source, f"tệp PDF quá nhiều trang ({count}; giới hạn {MAX_PDF_PAGES})")
+                for page in pdf.pages:
+                    pages.append(_page_text(page))
+                    page.close()  # frees the page's parsed objects
+    except ReadError:
+        raise
+    except Exception as exc:
+        raise ReadError(source, _pdf_failure(exc)) from exc
+    text = "\n\n".join(p.strip("\n") for p in pages if p.strip())
+    if not _CID_RE.sub("", text).strip():
+        if "(cid:" in text:
+            raise ReadError(source, "phông chữ trong PDF không có bảng mã Unicode, không lấy được chữ")
+        raise ReadError(source, "tệp PDF không có lớp chữ (có thể là bản scan, cần OCR)")
+    return fix_legacy(text)
+
+
+def _pdf_failure(exc: BaseException) -> str:
+    names = " ".join(type(e).__name__ for e in (exc, exc.__cause__, exc.__context__) if e is not None)
+    if "Password" in names or "Encryption" in names:
+        return "tệp PDF có mật khẩu hoặc bị mã hóa, không đọc được"
+    return "tệp PDF hỏng, không đọc được"
+
+
+def _center_y(obj: dict[str, Any]) -> float:
+    return (float(obj["top"]) + float(obj["bottom"])) / 2
+
+
+def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> bool:
+    x = (float(obj["x0"]) + float(obj["x1"])) / 2
+    return bbox[0] <= x <= bbox[2] and bbox[1] <= _center_y(obj) <= bbox[3]
+
+
+def _page_text(page: Any) -> str:
+    """The page's text; ruled tables as "| a | b |" rows in their place among the lines."""
+    tables = []
+    for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
+        rows = [[_WS_RE.sub(" ", cell or "").strip() for cell in row] for row in table.extract()]
+        rows = [row for row in rows if any(row)]
+        if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+            tables.append((table.bbox, rows))
+    if not tables:
+        return str(page.extract_text() or "")
+    # The page without the tables' characters, then cut into bands between table tops.
+    rest = page.filter(lambda o: o.get("object_type") != "char" or not any(_inside(o, b) for b, _ in tables))
+    parts: list[str] = []
+    top = float("-inf")
+    for bbox, rows in tables:
+        parts.append(_band(rest, top, bbox[1]))
+        parts.append("\n".join("| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows))
+        top = bbox[1]
+    parts.append(_band(rest, top, float("inf")))
+    return "\n".join(part for part in parts if part.strip())
+
+
+def _band(page: Any, top: float, bottom: float) -> str:
+    band = page.filter(lambda o: o.get("object_type") != "char" or top <= _center_y(o) < bottom)
+    return str(band.extract_text() or "")

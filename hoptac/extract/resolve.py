@@ -1,11 +1,158 @@
-"""Stage 5, resolve: cleaned text → Extraction. (Placeholder.)"""
+"""Stage 5, resolve: put the found pieces together into one ``Extraction``.
+
+Decides which parts of the document each finder reads (tasks only in a plan's content and
+implementation sections, events only in narrative text), and gives every agency one name per
+document: the fullest form the document prints anywhere (its recipients list included).
+"""
 
 from __future__ import annotations
 
-from hoptac.extract.model import DocumentInfo, Extraction
+import re
+from dataclasses import replace
+
+from hoptac.extract import vocab
+from hoptac.extract.agencies import parse_agency_list
+from hoptac.extract.citations import find_references
+from hoptac.extract.find import find_money
+from hoptac.extract.header import read_header
+from hoptac.extract.model import Budget, Extraction, Named, Span, Task
+from hoptac.extract.narrative import find_events, find_reporting
+from hoptac.extract.parties import find_parties, find_period
+from hoptac.extract.structure import Layout, leaves, structure
+from hoptac.extract.tasks import find_tasks
 
 __all__ = ["resolve"]
 
+TASK_KINDS = {"ke_hoach", "quyet_dinh", "khac"}
+_YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–])")
+
+
+def _key(name: str) -> str:
+    words = re.sub(r"[^\w\s]", " ", vocab.fold(name)).split()
+    return " ".join(w for w in words if w not in ("cac", "cua"))
+
+
+def _unify(names: list[str]) -> dict[str, str]:
+    """Each name → the fullest form printed in the document ("Đại học X" → "Trường Đại học X")."""
+    keys = {n: _key(n) for n in names}
+    out = {}
+    for n in names:
+        k = keys[n]
+        best = n
+        for m in names:
+            km = keys[m]
+            if len(km) > len(_key(best)) and km.endswith(" " + k) and len(km.split()) - len(k.split()) <= 2:
+                head = km[: -len(k)].strip()
+                if head in ("truong", "uy ban", "hoi", "ban", "so"):
+                    best = m
+        out[n] = best
+    return out
+
+
+def _recipient_names(layout: Layout) -> list[str]:
+    names: list[str] = []
+    for line in layout.lines[layout.end :]:
+        text = line.text.strip()
+        if text.startswith(("-", "+", "•")):
+            names.extend(n.name for n in parse_agency_list(text.lstrip("-+• "), line.start, until_verb=False))
+    return names
+
+
+def _rename(names: tuple[Named, ...], mapping: dict[str, str]) -> tuple[Named, ...]:
+    return tuple(Named(mapping.get(n.name, n.name), n.span) for n in names)
+
+
+def _narrative_spans(layout: Layout, kind: str, title_line: int | None) -> list[Span]:
+    """Where events can be reported: a plan's preamble; everything but the work items elsewhere."""
+    start_line = (title_line + 1) if title_line is not None else 0
+    start = layout.lines[start_line].start if start_line < len(layout.lines) else len(layout.text)
+    if kind in TASK_KINDS:
+        end_line = min(layout.first_section, layout.end)
+        end = layout.lines[end_line].start if end_line < len(layout.lines) else len(layout.text)
+        return [(start, end)] if end > start else []
+    # Skip the other-language half of a bilingual document (its dates repeat the Vietnamese ones).
+    end = len(layout.text)
+    cjk = re.search(r"[\u4e00-\u9fff]{8,}", layout.text[start:])
+    if cjk:
+        end = start + cjk.start()
+    return [(start, end)]
+
+
+def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list[Named]]]:
+    spans: list[tuple[Span, list[Named]]] = []
+    for section in layout.sections:
+        if section.kind != "implementation":
+            continue
+        for item in leaves(section.items):
+            lines = [item.heading, *item.body]
+            ref = ".".join([section.roman or "", *item.path]).strip(".")
+            task = next((t for t in tasks if t.ref == ref), None)
+            spans.append(((lines[0].start, lines[-1].end), list(task.lead) if task else []))
+    return spans
+
 
 def resolve(text: str, source: str) -> Extraction:
-    return Extraction(source=source, text=text, document=DocumentInfo())
+    layout = structure(text)
+    header = read_header(layout)
+    info = header.info
+    kind = info.kind
+    title = info.title
+    plan_year = None
+    if title is not None:
+        m = _YEAR_IN_TITLE_RE.search(title.name)
+        plan_year = int(m[1]) if m else None
+    default_year = plan_year or header.year
+
+    tasks = find_tasks(layout, default_year) if kind in TASK_KINDS else []
+    exclude = {re.sub(r"\s+", "", vocab.fold(info.number.name))} if info.number else set()
+    province = header.place if header.level in (None, "tỉnh") else None
+    body_start = layout.lines[header.title_line + 1].start if header.title_line is not None and header.title_line + 1 < len(layout.lines) else 0
+    references = find_references(text[body_start:], exclude=exclude, province=province, year=default_year)
+    references = [replace(r, span=(r.span[0] + body_start, r.span[1] + body_start)) for r in references]
+
+    ref_spans: list[Span] = []
+    for r in references:
+        s = r.span[0]
+        ref_spans.append((s, min(len(text), r.span[1] + 40)))
+    for r in references:
+        # Every mention of a cited number, with the date printed after it.
+        for m in re.finditer(re.escape(r.number), text):
+            ref_spans.append((m.start(), min(len(text), m.end() + 40)))
+    if info.date:
+        ref_spans.append(info.date.span)
+    events = find_events(
+        text,
+        _narrative_spans(layout, kind, header.title_line),
+        year=header.year or plan_year,
+        exclude=ref_spans,
+    )
+    reporting = find_reporting(text, _reporting_spans(layout, tasks), year=plan_year) if kind in TASK_KINDS else []
+
+    budget: list[Budget] = []
+    seen_amounts: set[int] = set()
+    for amount, span in find_money(text[: layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)]):
+        if amount not in seen_amounts:
+            seen_amounts.add(amount)
+            budget.append(Budget(amount, "VND", span))
+
+    parties = find_parties(title) if title else []
+    period = find_period(title)
+
+    # One name per agency per document.
+    all_names = [n.name for t in tasks for n in (*t.lead, *t.support)]
+    all_names += [r.to.name for r in reporting] + _recipient_names(layout)
+    mapping = _unify(list(dict.fromkeys(all_names)))
+    tasks = [replace(t, lead=_rename(t.lead, mapping), support=_rename(t.support, mapping)) for t in tasks]
+    reporting = [replace(r, to=Named(mapping.get(r.to.name, r.to.name), r.to.span), sources=_rename(r.sources, mapping)) for r in reporting]
+    return Extraction(
+        source=source,
+        text=text,
+        document=info,
+        parties=tuple(parties),
+        period=period,
+        tasks=tuple(tasks),
+        reporting=tuple(reporting),
+        budget=tuple(budget),
+        references=tuple(references),
+        events=tuple(events),
+    )

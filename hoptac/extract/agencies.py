@@ -1,0 +1,386 @@
+"""Stage 4, find (agencies): read lists of agency names out of running text.
+
+"Sở Ngoại vụ, Các Sở: Xây dựng, Tài chính và các cơ quan liên quan" → Sở Ngoại vụ, Sở Xây
+dựng, Sở Tài chính. Shared heads are distributed, catch-all groups dropped, abbreviations
+expanded, OCR damage repaired against the vocabulary, and a name ends where the sentence's
+verb begins. The grammar words live in ``data/agency_grammar.txt``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from rapidfuzz import fuzz, process
+
+from hoptac.extract import vocab
+from hoptac.extract.model import Named
+from hoptac.extract.text import fold_same_length
+
+__all__ = ["Grammar", "clean_agency_name", "grammar", "is_catchall", "parse_agency_list", "starts_with_agency"]
+
+
+@dataclass(frozen=True)
+class Grammar:
+    heads: re.Pattern[str]
+    stops: re.Pattern[str]
+    catchall: frozenset[str]
+    keep: tuple[str, ...]
+    protect: re.Pattern[str]
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@cache
+def grammar() -> Grammar:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    text = resources.files("hoptac.extract").joinpath("data/agency_grammar.txt").read_text("utf-8")
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("[") and line.endswith("]"):
+            current = line[1:-1]
+            continue
+        sections.setdefault(current, []).append(vocab.fold(line))
+    # Agency names from the vocabulary that contain separators are protected as well.
+    protect = list(sections["protect"])
+    for agency in vocab.agencies():
+        for name in (agency.name, *agency.aliases):
+            key = vocab.fold(name)
+            if re.search(r",| va | - |-", key):
+                protect.append(key)
+    return Grammar(
+        heads=re.compile(r"(?:" + _alternation(sections["heads"]) + r")(?![\w])"),
+        stops=re.compile(r"(?<![\w])(?:" + _alternation(sections["stops"]) + r")(?![\w])"),
+        catchall=frozenset(sections["catchall"]),
+        keep=tuple(sections["keep"]),
+        protect=re.compile(_alternation(protect)),
+    )
+
+
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s,&-]", " ", vocab.fold(text))).strip(" ,")
+
+
+def starts_with_agency(text: str) -> bool:
+    """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …)."""
+    return bool(grammar().heads.match(fold_same_length(text.lstrip(" -+•*")).lstrip()))
+
+
+_TAIL_RE = re.compile(
+    r"\s*(?:\b(?:và|cùng)\s+)?(?:các|những)?\s*(?:cơ quan|đơn vị|địa phương|sở|ngành)[^;]*?(?:liên quan|có liên quan)\b.*$",
+    re.IGNORECASE,
+)
+_PAREN_RE = re.compile(r"\s*\([^)]*\)")
+_OF_PROVINCE_RE = re.compile(r"\bcủa (tỉnh|huyện|thành phố|thị xã)\b")
+
+
+def is_catchall(name: str) -> bool:
+    key = _key(name)
+    g = grammar()
+    if any(key.startswith(k) for k in g.keep):
+        return False
+    if key in g.catchall:
+        return True
+    return any(key.startswith(c + " ") or key == c for c in g.catchall if c.startswith("cac ") or " " in c)
+
+
+def clean_agency_name(name: str) -> str:
+    """Expanded, tidied agency name: "UBND huyện, thành phố" → "Ủy ban nhân dân các huyện, thành phố"."""
+    name = _PAREN_RE.sub("", name)
+    name = re.sub(r"^[\s\-+•*:.,;]+|[\s\-+•*:.,;]+$", "", name)
+    name = re.sub(r"^(?:và|cùng|với)\s+", "", name)
+    name = vocab.expand_abbreviations(name)
+    name = _OF_PROVINCE_RE.sub(r"\1", name)
+    name = re.sub(r"\s+", " ", name).strip()
+    # "Ủy ban nhân dân huyện, thành phố" is the group of every district's committee.
+    name = re.sub(
+        r"^(Ủy ban nhân dân)\s+(huyện, thành phố|huyện, thị xã, thành phố|xã, thị trấn|xã, phường, thị trấn)$",
+        r"\1 các \2",
+        name,
+    )
+    if not _exact(name):
+        match = vocab.match_agency(name)
+        if match is not None:
+            name = _repair(name, match.name)
+    return name[:1].upper() + name[1:]
+
+
+def _exact(name: str) -> bool:
+    """Whether the (expanded) name is printed as the vocabulary spells one of its forms.
+
+    Such a name is kept as printed: no words are added that the document never prints.
+    """
+    m = _vocab_names().match(fold_same_length(name))
+    if m is None:
+        return False
+    printed = name[: m.end()]
+    return any(ch in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ" for ch in printed.lower())
+
+
+def _repair(printed: str, canonical: str) -> str:
+    """Replace the part of ``printed`` that the vocabulary recognised, keeping its level suffix."""
+    key_p, key_c = vocab.fold(printed), vocab.fold(canonical)
+    if key_p.startswith(key_c):
+        return canonical + printed[len(canonical) :] if len(printed) >= len(canonical) else canonical
+    words_p = printed.split()
+    n = len(canonical.split())
+    # Keep a printed level word and place ("tỉnh", "huyện Bảo Lạc") after the repaired name.
+    for cut in range(len(words_p), 0, -1):
+        head = " ".join(words_p[:cut])
+        if vocab.match_agency(head) is not None and abs(cut - n) <= 2:
+            tail = " ".join(words_p[cut:])
+            tail = vocab.repair_place_phrase(tail) if tail else ""
+            return (canonical + " " + tail).strip()
+    return canonical
+
+
+def _level_tail(printed: str, canonical: str) -> str:
+    """The level word an OCR'd name ends with ("… huyén" → " huyện")."""
+    m = re.search(r"\b(tinh|huyen|thanh pho|thi xa|xa)\s*$", fold_same_length(printed))
+    if not m or vocab.fold(canonical).endswith(m[1]):
+        return ""
+    return " " + {"tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "thi xa": "thị xã", "xa": "xã"}[m[1]]
+
+
+def _protected_ranges(folded: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in grammar().protect.finditer(folded)]
+
+
+def _split(text: str, folded: str) -> list[tuple[int, int, str]]:
+    """Pieces of a list (start, end, separator before), split at , ; and "và" outside
+    protected phrases and parentheses."""
+    protected = _protected_ranges(folded)
+    depth = 0
+    pieces = []
+    begin, sep = 0, ""
+    i = 0
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        inside = depth > 0 or any(a <= i < b for a, b in protected)
+        if not inside:
+            cut, kind = 0, ""
+            if ch in ",;":
+                cut, kind = 1, ch
+            elif folded.startswith(" va ", i):
+                cut, kind = 4, "va"
+            elif folded.startswith(" cung ", i):
+                cut, kind = 6, "va"
+            if cut:
+                pieces.append((begin, i, sep))
+                begin, sep = i + cut, kind
+                i += cut
+                continue
+        i += 1
+    pieces.append((begin, n, sep))
+    return [(a, b, s) for a, b, s in pieces if text[a:b].strip()]
+
+
+@cache
+def _vocab_names() -> re.Pattern[str]:
+    """Every vocabulary name and alias, folded: a name that starts a piece is never cut short."""
+    names: set[str] = {fold_same_length(name) for _key_, name in _fuzzy_index()}
+    for agency in vocab.agencies():
+        for name in (agency.name, *agency.aliases):
+            for variant in (name, vocab.expand_abbreviations(name)):
+                key = fold_same_length(" ".join(variant.split()))
+                if len(key) > 3:
+                    names.add(key)
+    return re.compile(_alternation(list(names)) + r"(?!\w)")
+
+
+def _name_core_end(piece_f: str) -> int:
+    """Where a verb may start ending the name: after a known name, or after the head and one word."""
+    m = _vocab_names().match(piece_f)
+    if m:
+        return m.end()
+    h = grammar().heads.match(piece_f)
+    if h:
+        nxt = re.match(r"\s*\S+", piece_f[h.end() :])
+        return h.end() + (nxt.end() if nxt else 0)
+    return 0
+
+
+@cache
+def _fuzzy_index() -> tuple[tuple[str, str], ...]:
+    """(folded key, canonical name) for every vocabulary name, alias and group."""
+    out: dict[str, str] = {}
+    groups = resources.files("hoptac.extract").joinpath("data/agency_groups.txt").read_text("utf-8")
+    for line in groups.splitlines():
+        if line.strip() and not line.startswith("#"):
+            out.setdefault(_key(line), line.strip())
+    for agency in vocab.agencies():
+        for name in (agency.name, *agency.aliases):
+            out.setdefault(_key(vocab.expand_abbreviations(name)), agency.name)
+    return tuple(out.items())
+
+
+_LEVEL_TAIL_RE = re.compile(r"^\s*(tinh|huyen|thanh pho|thi xa|xa)\b")
+
+
+def _fuzzy_name(printed: str, cutoff: float) -> tuple[str, int] | None:
+    """The vocabulary name an OCR-damaged ``printed`` starts with, and where that prefix ends.
+
+    Tries every prefix of up to 12 words; the best-scoring one wins (ties: the longer).
+    """
+    index = _fuzzy_index()
+    keys = [k for k, _ in index]
+    words = printed.split()
+    positions = [m.end() for m in re.finditer(r"\S+", printed)]
+    best: tuple[float, int, str] | None = None
+    for k in range(1, min(12, len(words)) + 1):
+        key = _key(vocab.expand_abbreviations(" ".join(words[:k])))
+        if len(key) < 4:
+            continue
+        found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        if found is not None:
+            # The longest prefix that still reads as a name is the fullest name.
+            best = (found[1], positions[k - 1], index[found[2]][1])
+    if best is None:
+        return None
+    end = best[1]
+    tail = _LEVEL_TAIL_RE.match(fold_same_length(printed[end:]))
+    if tail:
+        end += tail.end()
+    return best[2], end
+
+
+def _garbled(text: str) -> bool:
+    """OCR damage: a digit or symbol inside a word ("T6", "c4c", "x&")."""
+    return bool(re.search(r"[^\W\d_][\d&@$]|[\d&@$][^\W\d_]", re.sub(r"\b[A-ZĐ]{2,}&[A-ZĐ]{2,}\b", "", text)))
+
+
+_LEVEL_WORDS_RE = re.compile(
+    r"\s+(?:cac\s+)?(?:tinh|huyen|thanh pho|thi xa|xa|phuong|thi tran)(?:\s*,\s*(?:thanh pho|thi xa|thi tran|phuong))*(?![\w])"
+)
+
+
+def _tail_end(text: str, folded: str, pos: int, end: int) -> int:
+    """End of a name's level word and place after ``pos`` ("… tỉnh Bắc Giang", "… huyện")."""
+    m = _LEVEL_WORDS_RE.match(folded, pos, end)
+    if m:
+        pos = m.end()
+    for _ in range(3):
+        w = re.match(r"\s+([^\W\d_][\w'-]*)", text[pos:end])
+        if not w or not w[1][0].isupper():
+            break
+        pos += w.end()
+    return pos
+
+
+_SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|phong|hội|hoi)\s*:?\s+(?=\S)", re.IGNORECASE)
+_SHARED_WORDS = {"so": "Sở", "bo": "Bộ", "ban": "Ban", "phong": "Phòng", "hoi": "Hội"}
+
+
+def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> list[Named]:
+    """The agencies named by a list such as a "Cơ quan phối hợp:" value, with their spans.
+
+    With ``until_verb`` the list ends where a sentence's verb begins ("Sở TTTT chủ trì, phối hợp
+    với Sở Tư pháp triển khai …" read from after "với" gives only Sở Tư pháp).
+    """
+    folded = fold_same_length(text)
+    g = grammar()
+    whole = text.strip(" .;:")
+    if _garbled(whole) and len(whole.split()) <= 12:
+        fixed = _fuzzy_name(whole, 84.0)
+        if fixed and fixed[1] >= len(whole) - 2:
+            lead = len(text) - len(text.lstrip(" .;:"))
+            return [Named(fixed[0], (start + lead, start + lead + len(whole)))]
+    protected = _protected_ranges(folded)
+    out: list[tuple[str, int, int]] = []
+    shared: str | None = None
+    for a, b, sep in _split(text, folded):
+        while a < b and text[a] in " -+•*:\t":
+            a += 1
+        while b > a and text[b - 1] in " .;:\t":
+            b -= 1
+        if a >= b:
+            continue
+        m = _SHARED_HEAD_RE.match(text[a:b])
+        if m and (not g.heads.match(folded[a:b]) or vocab.fold(m[0]).strip(" :") in ("cac so", "cac bo", "cac ban", "cac phong", "cac hoi")):
+            if ":" in m[0] or len(text[a:b]) > len(m[0]) + 2:
+                shared = _SHARED_WORDS.get(vocab.fold(m[1]), "Sở")
+                a += m.end()
+        piece_f = folded[a:b]
+        known_m = _vocab_names().match(piece_f)
+        known = known_m is not None
+        head_here = bool(g.heads.match(piece_f)) or known
+        stop = None
+        if known_m is not None and until_verb:
+            # After a known name only its level word and place may follow ("… tỉnh Bắc Giang").
+            cut = _tail_end(text, folded, a + known_m.end(), b)
+            if text[cut:b].strip() and not text[cut:b].lstrip().startswith("("):
+                b = cut
+                stop_after = True
+            else:
+                stop_after = False
+        else:
+            stop_after = False
+        if not known and not shared and not is_catchall(text[a:b]):
+            garbled = _garbled(text[a:b])
+            fixed = _fuzzy_name(text[a:b], 84.0 if garbled else 90.0)
+            if fixed is not None and not garbled and _key(fixed[0]).split()[:1] != _key(text[a:b]).split()[:1]:
+                fixed = None  # clean text must at least name the same kind of body
+            if fixed is not None:
+                name_end = a + fixed[1]
+                out.append((fixed[0] + _level_tail(text[a:name_end], fixed[0]), a, name_end))
+                shared = None
+                if text[name_end:b].strip():
+                    break  # a verb follows the name
+                continue
+        if until_verb:
+            core = _name_core_end(piece_f)
+            for sm in g.stops.finditer(piece_f, max(1, core)):
+                depth = piece_f.count("(", 0, sm.start()) - piece_f.count(")", 0, sm.start())
+                if depth <= 0 and not any(x <= a + sm.start() < y for x, y in protected):
+                    stop = sm
+                    break
+        if stop is not None:
+            b = a + stop.start()
+            while b > a and text[b - 1] in " ,;:":
+                b -= 1
+        printed = text[a:b]
+        if not printed.strip():
+            if stop is not None:
+                break
+            continue
+        if is_catchall(printed):
+            name = ""
+        elif head_here:
+            shared = None
+            name = printed
+        elif shared:
+            name = f"{shared} {printed}"
+        elif out and sep == "," and printed[:1].isupper():
+            # A comma inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn").
+            prev_name, pa, _ = out[-1]
+            out[-1] = (prev_name + ", " + printed, pa, b)
+            name = ""
+        elif vocab.match_agency(printed) is not None:
+            name = printed
+        else:
+            break  # the list has ended: what follows is the sentence
+        if name:
+            out.append((name, a, b))
+        if stop is not None or stop_after:
+            break
+    result = []
+    for name, a, b in out:
+        name = _TAIL_RE.sub("", name)
+        if not name or is_catchall(name):
+            continue
+        cleaned = clean_agency_name(name)
+        if cleaned and not is_catchall(cleaned):
+            result.append(Named(cleaned, (start + a, start + b)))
+    return result

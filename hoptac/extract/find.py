@@ -1,0 +1,186 @@
+"""Stage 4, find: the small things in a stretch of cleaned text, each with its span.
+
+Dates (with their precision), document numbers and the citations around them, amounts of
+money, and task timings. Patterns run on a same-length diacritic fold of the text, so an OCR'd
+"ngay 30/3/2022" is found like "ngày 30/3/2022" and spans stay exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from hoptac.extract.model import Span, When
+from hoptac.extract.text import fold_same_length
+
+__all__ = [
+    "Found",
+    "find_dates",
+    "find_money",
+    "find_numbers",
+    "format_date_vi",
+    "parse_date",
+    "parse_when",
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    value: str
+    span: Span
+
+
+def _iso(year: int, month: int, day: int | None) -> str | None:
+    if not 1900 <= year <= 2200 or not 1 <= month <= 12:
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+# On folded text. "ngay 5 thang 9 nam 2018", blank day "ngay    thang 8 nam 2022".
+_LONG_DATE = re.compile(r"\bngay\s*(\d{1,2})?\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})\b")
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\2\s?(\d{4})(?![\d/])")
+_MONTH_DATE = re.compile(r"\bthang\s*(\d{1,2})\s*(?:nam\s*|/\s*|-\s*)(\d{4})\b")
+_YEARLESS_DATE = re.compile(r"\bngay\s*(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+
+
+def find_dates(text: str, start: int = 0, *, default_year: int | None = None) -> list[Found]:
+    """Every date in ``text``: ISO day, ``YYYY-MM`` for a month (or a blank day).
+
+    A day without a year ("ngày 24/11") takes ``default_year`` when one is given.
+    """
+    folded = fold_same_length(text)
+    found: list[Found] = []
+    taken: list[Span] = []
+
+    def add(value: str | None, s: int, e: int) -> None:
+        if value and not any(a < e and s < b for a, b in taken):
+            taken.append((s, e))
+            found.append(Found(value, (start + s, start + e)))
+
+    for m in _LONG_DATE.finditer(folded):
+        add(_iso(int(m[3]), int(m[2]), int(m[1]) if m[1] else None), m.start(), m.end())
+    for m in _NUMERIC_DATE.finditer(folded):
+        add(_iso(int(m[4]), int(m[3]), int(m[1])), m.start(), m.end())
+    for m in _MONTH_DATE.finditer(folded):
+        add(_iso(int(m[2]), int(m[1]), None), m.start(), m.end())
+    if default_year:
+        for m in _YEARLESS_DATE.finditer(folded):
+            add(_iso(default_year, int(m[2]), int(m[1])), m.start(), m.end())
+    found.sort(key=lambda f: f.span)
+    return found
+
+
+def parse_date(text: str) -> str | None:
+    """The first date in ``text`` as ISO ("2018-09-05"), or "YYYY-MM" when the day is blank."""
+    dates = [f for f in find_dates(text) if len(f.value) >= 7]
+    return dates[0].value if dates else None
+
+
+def format_date_vi(iso: str) -> str:
+    """ "2018-09-05" → "ngày 5 tháng 9 năm 2018" (the way documents print dates)."""
+    parts = [int(p) for p in iso.split("-")]
+    if len(parts) == 2:
+        return f"ngày    tháng {parts[1]} năm {parts[0]}"
+    return f"ngày {parts[2]} tháng {parts[1]} năm {parts[0]}"
+
+
+# Document numbers: "57-KL/TW", "72/2015/NĐ-CP", "3089/BTTTT-TTĐN", "1227-TB/TU", "16/NQ-HĐND".
+_SYMBOL = r"[A-ZĐ][A-ZĐa-z0-9&]*"
+NUMBER_RE = re.compile(
+    rf"(?<![\w/.-])(\d{{1,5}}[a-z]?(?:/\d{{4}})?(?:/|-)(?:{_SYMBOL})(?:[-/.]{_SYMBOL})*)(?![\w/])"
+)
+
+
+def find_numbers(text: str, start: int = 0) -> list[Found]:
+    """Document numbers and symbols as printed."""
+    return [Found(m[1], (start + m.start(1), start + m.end(1))) for m in NUMBER_RE.finditer(text)]
+
+
+_MONEY_RE = re.compile(
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?:đồng|VNĐ|VND|đ)(?!\w)",
+    re.IGNORECASE,
+)
+_SCALE = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
+
+
+def find_money(text: str, start: int = 0) -> list[tuple[int, Span]]:
+    """Amounts in đồng: "33.400.000.000 đồng", "1,5 tỷ đồng"."""
+    out = []
+    for m in _MONEY_RE.finditer(text):
+        digits, scale = m[1], (m[2] or "").lower()
+        if scale:
+            amount = int(round(float(digits.replace(".", "").replace(",", ".")) * _SCALE[scale]))
+        else:
+            amount = int(re.sub(r"[.,]", "", digits))
+        if amount > 0:
+            out.append((amount, (start + m.start(), start + m.end())))
+    return out
+
+
+# Timings, on folded text.
+_YEARLY_RE = re.compile(r"\bh[ae]ng nam\b")
+_ONGOING_RE = re.compile(r"\b(?:thuong xuyen|lien tuc)\b")
+_FROM_YEAR_RE = re.compile(r"\btu nam\s*(\d{4})\b(?!\s*(?:den|-|–))")
+_RANGE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
+_YEAR_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/])")
+_DUE_RE = re.compile(r"\b(?:tr\w{1,3}c|cham nhat|han)\s*(?:ngay)?\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
+_QUARTER_RE = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})")
+_ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def parse_when(text: str, *, default_year: int | None = None, years: bool = True) -> When:
+    """The timing of a task from a "Thời gian: …" value or a sentence of its text.
+
+    ``years=False`` reads only deadlines and "hằng năm" (for running text, where years
+    mostly name programmes and phases, not task times).
+    """
+    f = fold_same_length(text)
+    yearly = bool(_YEARLY_RE.search(f))
+    ongoing = years and bool(_ONGOING_RE.search(f))
+    due: str | None = None
+    m = _DUE_RE.search(f)
+    if m:
+        day, month = int(m[1]), int(m[2])
+        year = int(m[3]) if m[3] else None
+        if year:
+            due = _iso(year, month, day)
+        elif yearly and 1 <= month <= 12 and 1 <= day <= 31:
+            due = f"--{month:02d}-{day:02d}"
+        elif default_year:
+            due = _iso(default_year, month, day)
+    if due is None and years:
+        q = _QUARTER_RE.search(f)
+        mm = _MONTH_DATE.search(f)
+        if q:
+            due = f"{q[2]}-Q{_ROMAN_Q.get(q[1], 0) or int(q[1])}"
+        elif mm:
+            due = _iso(int(mm[2]), int(mm[1]), None)
+    from_year = None
+    found_years: list[int] = []
+    if years:
+        fm = _FROM_YEAR_RE.search(f)
+        if fm:
+            from_year = int(fm[1])
+        rest = _FROM_YEAR_RE.sub(" ", f)
+        rest = _DUE_RE.sub(" ", rest)
+        rest = _QUARTER_RE.sub(" ", rest)
+        rest = _MONTH_DATE.sub(" ", rest)
+        for r in _RANGE_RE.finditer(rest):
+            a, b = int(r[1]), int(r[2])
+            if a <= b <= a + 30:
+                found_years.extend(range(a, b + 1))
+        rest = _RANGE_RE.sub(" ", rest)
+        found_years.extend(int(y[1]) for y in _YEAR_RE.finditer(rest))
+    return When(
+        yearly=yearly,
+        ongoing=ongoing,
+        years=tuple(sorted(set(found_years))),
+        from_year=from_year,
+        due=due,
+    )

@@ -1,0 +1,448 @@
+"""Stage 4, find (document): kind, number, issuer, place, date, title and signers.
+
+Reads the Nghị định 30/2020 header in any of its layouts: lines, a two-column table, a legal
+database's metadata block ("Số hiệu:", "Loại văn bản:", "Người ký:", "Ngày ban hành:"), a
+news page (headline and publication time), or an OCR'd page whose header was lost (the issuer
+then comes from the body: "Ủy ban nhân dân huyện X xây dựng kế hoạch …").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hoptac.extract import vocab
+from hoptac.extract.find import NUMBER_RE, find_dates
+from hoptac.extract.model import DocumentInfo, Named
+from hoptac.extract.structure import Layout, Line
+from hoptac.extract.text import fold_same_length
+
+__all__ = ["Header", "read_header"]
+
+KIND_WORDS = (
+    ("ke_hoach", ("ke hoach",)),
+    ("ban_ghi_nho", ("ban ghi nho",)),
+    ("thoa_thuan", ("thoa thuan", "y dinh thu")),
+    ("bien_ban", ("bien ban",)),
+    ("bao_cao", ("bao cao",)),
+    ("quyet_dinh", ("quyet dinh",)),
+    ("thong_bao", ("thong bao",)),
+    ("cong_van", ("cong van",)),
+    ("khac", ("to trinh", "chuong trinh", "huong dan", "nghi quyet", "chi thi", "de an", "quy che", "ke hoach lien tich")),
+)
+SYMBOL_KINDS = {
+    "KH": "ke_hoach",
+    "BC": "bao_cao",
+    "QĐ": "quyet_dinh",
+    "TB": "thong_bao",
+    "BB": "bien_ban",
+    "CV": "cong_van",
+    "TTr": "khac",
+    "NQ": "khac",
+    "CT": "khac",
+    "HD": "khac",
+    "CTr": "khac",
+}
+_MOTTO_RE = re.compile(
+    r"^(cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|dang cong san viet nam|\*+|-+)$"
+)
+_METADATA_RE = re.compile(
+    r"^(so hieu|loai van ban|noi ban hanh|co quan ban hanh|nguoi ky|ngay ban hanh)\s*:\s*(\S.*)$"
+)
+_NUMBER_LINE_RE = re.compile(r"^so\s*(?:hieu)?\s*:?\s*(\S*)")
+_PLACE_DATE_RE = re.compile(
+    r"([^\W\d_][^\d,:;|()]{1,40}?)\s*,\s*(?=ngay\b|\d{1,2}/\d{1,2}/\d{4})"
+)
+_NEWS_DATE_RE = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})\s+\d{1,2}:\d{2}")
+_NEWS_HINT_RE = re.compile(r"luot xem|chia se|tin khac|lien ket website|ngay dang|cap nhat luc")
+_SUBJECT_RE = re.compile(r"^(?:v/v|ve viec|ve)\b\s*:?\s*")
+_BODY_START_RE = re.compile(
+    r"^(?:can cu|thuc hien|kinh gui|nham|de|tren co so|theo|nhan|trong|tai|ngay|i\.|1\.)\b"
+)
+_SIGN_TITLE_RE = re.compile(
+    r"^(?:tm\.|t/m\b|kt\.|tl\.|tuq\.|q\.|chu tich|pho chu tich|giam doc|pho giam doc|bi thu|pho bi thu|"
+    r"truong ban|pho truong ban|chanh van phong|truong phong|thu truong|huyen truong|tinh truong)"
+)
+_ISSUER_BODY_RE = re.compile(
+    r"\b(uy ban nhan dan|ubnd|so [a-z ]{3,40}?)\s+(tinh|huyen|thanh pho|thi xa)\s+([a-z][a-z0-9 '\-]{1,30}?)\s+"
+    r"(?:ban hanh|xay dung|trien khai)\s+(?:\S+\s+){0,3}?k\w{0,2} hoach"
+)
+
+
+@dataclass(frozen=True)
+class Header:
+    info: DocumentInfo
+    title_line: int | None  # index of the last title line
+    number_line: int | None
+    place: str | None  # the place name, without a level word
+    level: str | None  # "tỉnh" / "huyện" of the issuing body, when known
+    year: int | None  # the document's own year, for dates printed without one
+
+
+def _named(value: str | None, line: Line | None, start: int = 0, end: int | None = None) -> Named | None:
+    if not value or line is None:
+        return None
+    s = line.start + start
+    e = line.start + (end if end is not None else len(line.text))
+    return Named(value, (s, e))
+
+
+def _kind_of_caps_line(folded: str) -> tuple[str, str] | None:
+    """("ke_hoach", rest) when ``folded`` opens with a kind word (the line after it is the title)."""
+    for kind, words in KIND_WORDS:
+        for w in words:
+            if folded == w or folded.startswith(w + " "):
+                return kind, folded[len(w) :].strip()
+    return None
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+
+
+def _cells(line: Line) -> list[tuple[str, int]]:
+    """The text pieces of a header line: a table row gives one piece per cell."""
+    t = line.text
+    if t.startswith("|") and t.endswith("|"):
+        out = []
+        pos = 1
+        for raw in t[1:-1].split("|"):
+            lead = len(raw) - len(raw.lstrip())
+            if raw.strip():
+                out.append((raw.strip(), pos + lead))
+            pos += len(raw) + 1
+        return out
+    return [(t, 0)]
+
+
+def _proper_case(caps: str) -> str:
+    """ "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG" → "Ủy ban nhân dân tỉnh Bắc Giang"."""
+    text = " ".join(caps.split())
+    expanded = vocab.expand_abbreviations(text)
+    words = expanded.split()
+    folded = [vocab.fold(w) for w in words]
+    levels = {"tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "phuong"}
+    # The place is whatever follows the last level word.
+    cut = len(words)
+    for i in range(len(words) - 1, -1, -1):
+        if folded[i] in {"tinh", "huyen", "xa", "quan", "phuong"} or (
+            folded[i] == "pho" and i > 0 and folded[i - 1] == "thanh"
+        ):
+            cut = i + 1
+            break
+    head = " ".join(words[:cut])
+    place = " ".join(w.capitalize() for w in words[cut:])
+    head_l = head.lower()
+    match = vocab.match_agency(head_l)
+    head_cased = head_l
+    if match is not None:
+        cut_words = len(match.name.split())
+        head_cased = match.name + " " + " ".join(w.lower() for w in head.split()[cut_words:])
+    head_cased = head_cased[:1].upper() + head_cased[1:]
+    for party in ("tỉnh ủy", "huyện ủy", "thành ủy", "khu ủy", "đảng ủy"):
+        if head_cased.lower().startswith(party):
+            head_cased = party.capitalize() + head_cased[len(party) :]
+    del levels
+    return (head_cased.strip() + " " + place).strip()
+
+
+def _issuer_from_lines(lines: list[str]) -> str | None:
+    caps = [x for x in lines if _is_caps(x) and not _MOTTO_RE.match(fold_same_length(x).strip())]
+    if not caps:
+        return None
+    # "UBND TỈNH CAO BẰNG / SỞ NGOẠI VỤ": the lower body of the parent's place.
+    if len(caps) >= 2 and vocab.fold(caps[-1]).startswith(("so ", "ban ", "van phong", "phong ")):
+        parent = _proper_case(caps[-2])
+        child = _proper_case(caps[-1])
+        m = re.search(r"\b(tỉnh|huyện|thành phố|thị xã)\s+(.+)$", parent)
+        return f"{child} {m[1]} {m[2]}" if m else child
+    return _proper_case(" ".join(caps))
+
+
+def _person(text: str) -> str | None:
+    """A signer's name line: 2-5 capitalised words, no digits."""
+    t = re.sub(r"[*_]+", "", text).strip()
+    words = t.split()
+    if not 2 <= len(words) <= 5 or len(t) > 40 or re.search(r"[\d:;,.()/]", t):
+        return None
+    if not all(w[:1].isupper() or not w[:1].isalpha() for w in words):
+        return None
+    if _is_caps(t):
+        t = " ".join(w.capitalize() for w in words)
+    folded = vocab.fold(t)
+    if _SIGN_TITLE_RE.match(folded) or folded.startswith(("noi nhan", "luu", "tin khac", "lien ket")):
+        return None
+    if vocab.match_agency(t) is not None:
+        return None
+    return vocab.restore_person_name(t)
+
+
+def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
+    if kind == "tin_bai":
+        return ()
+    lines = layout.lines
+    out: list[Named] = []
+    in_block = False
+    for line in lines[after:]:
+        text = line.text.strip()
+        if not text:
+            continue
+        folded = fold_same_length(text)
+        if _SIGN_TITLE_RE.match(folded) and _is_caps(text):
+            if out and not in_block:
+                break
+            in_block = True
+            continue
+        if in_block:
+            name = _person(text)
+            if name:
+                out.append(Named(name, line.span))
+                in_block = False
+                continue
+            if _is_caps(text) and _kind_of_caps_line(folded):
+                break  # an attached document starts: its signers are not this one's
+    if not out:
+        # OCR'd pages lose the signature block; the last line may still be the name.
+        for line in reversed(lines):
+            if line.text.strip():
+                name = _person(line.text.strip())
+                if name:
+                    out.append(Named(name, line.span))
+                break
+    return tuple(out)
+
+
+def read_header(layout: Layout) -> Header:
+    lines = layout.lines
+    limit = min(layout.first_section, 40, len(lines))
+    meta: dict[str, tuple[str, Line]] = {}
+    number: Named | None = None
+    number_line: int | None = None
+    place: Named | None = None
+    date: Named | None = None
+    kind: str | None = None
+    title: Named | None = None
+    title_line: int | None = None
+    issuer_lines: list[str] = []
+    seen_number = False
+
+    for line in lines[:limit]:
+        for cell, offset in _cells(line):
+            folded = fold_same_length(cell)
+            m = _METADATA_RE.match(folded)
+            if m:
+                value_start = offset + m.start(2)
+                meta[m[1]] = (line.text[value_start : offset + len(cell)], line)
+                continue
+            m = _NUMBER_LINE_RE.match(folded)
+            if m and number_line is None and ("/" in m[1] or "-" in m[1] or m[1] == ""):
+                number_line = line.index
+                seen_number = True
+                raw = cell[m.start(1) :]
+                nm = NUMBER_RE.match(raw)
+                if nm:
+                    number = Named(nm[1], (line.start + offset + m.start(1), line.start + offset + m.start(1) + nm.end(1)))
+                continue
+            pm = _PLACE_DATE_RE.match(cell)
+            if pm and date is None:
+                dates = find_dates(cell[pm.end() :], line.start + offset + pm.end())
+                if dates:
+                    place_text = pm[1].strip()
+                    place = Named(place_text, (line.start + offset + pm.start(1), line.start + offset + pm.start(1) + len(place_text)))
+                    date = Named(dates[0].value, dates[0].span)
+                    continue
+            if not seen_number and kind is None and _is_caps(cell):
+                issuer_lines.append(cell)
+
+    # The kind word and the title after it.
+    for line in lines[:limit]:
+        text = line.text.strip()
+        if not text or not _is_caps(text):
+            continue
+        found = _kind_of_caps_line(fold_same_length(text))
+        if found is None:
+            continue
+        kind, rest = found
+        if rest:
+            start = len(text) - len(rest)
+            title = Named(" ".join(text[start:].split()), (line.start + start, line.end))
+            title_line = line.index
+        else:
+            title, title_line = _title_after(lines, line.index)
+        break
+
+    # A letter's subject line ("V/v …", "Về …").
+    if title is None:
+        for line in lines[:limit]:
+            m = _SUBJECT_RE.match(fold_same_length(line.text))
+            if m and line.index > (number_line or -1) and len(line.text) > 10:
+                value = line.text[m.end() :] if fold_same_length(line.text).startswith("v/v") else line.text
+                title = Named(" ".join(value.split()), (line.end - len(value), line.end))
+                title_line = line.index
+                kind = kind or "cong_van"
+                break
+
+    # A news page: headline, then "25/11/2022 11:01".
+    news = False
+    for line in lines[:15]:
+        m = _NEWS_DATE_RE.match(line.text)
+        if m and number_line is None:
+            news = True
+            d = find_dates(m[1], line.start)
+            date = Named(d[0].value, d[0].span) if d else None
+            prev = [x for x in lines[: line.index] if x.text.strip()]
+            if prev and title is None:
+                head = prev[-1]
+                title = Named(" ".join(head.text.split()), head.span)
+                title_line = line.index
+            break
+    if not news and number_line is None and kind is None:
+        head_text = fold_same_length("\n".join(x.text for x in lines[:30]))
+        news = bool(_NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:])))) and not head_text.startswith("so")
+        if news and title is None:
+            first = next((x for x in lines if len(x.text.split()) >= 5), None)
+            if first:
+                title = Named(" ".join(first.text.split()), first.span)
+                title_line = first.index
+    if news:
+        kind = "tin_bai"
+
+    # Metadata from a legal database overrides the guesses.
+    if "so hieu" in meta:
+        value, line = meta["so hieu"]
+        nm = NUMBER_RE.search(value)
+        if nm:
+            s = line.text.find(nm[1])
+            number = Named(nm[1], (line.start + s, line.start + s + len(nm[1])))
+    if "loai van ban" in meta:
+        found = _kind_of_caps_line(vocab.fold(meta["loai van ban"][0]))
+        if found:
+            kind = found[0]
+    if "ngay ban hanh" in meta and date is None:
+        value, line = meta["ngay ban hanh"]
+        d = find_dates(value)
+        if d:
+            s = line.text.find(value)
+            date = Named(d[0].value, (line.start + s + d[0].span[0], line.start + s + d[0].span[1]))
+
+    if kind is None and number is not None:
+        m = re.search(r"[/-]([A-ZĐ][A-Za-zĐ]*)(?:[-/]|$)", number.name)
+        kind = SYMBOL_KINDS.get(m[1], "cong_van") if m else None
+        if kind is None:
+            kind = "cong_van"
+    if kind is None:
+        body = fold_same_length(layout.text[:6000])
+        kind = "ke_hoach" if re.search(r"k\w{0,2} hoach\s+(?:\S+\s+){0,4}nh\w{0,2} sau|k\w{0,2} hoach nay", body) else "khac"
+
+    # Untitled (OCR'd) documents: the opening lines are the title.
+    if title is None and not news:
+        title, title_line = _opening_title(lines)
+
+    issuer_text = _issuer_from_lines(issuer_lines) if issuer_lines else None
+    if meta.get("co quan ban hanh") or meta.get("noi ban hanh"):
+        value = (meta.get("co quan ban hanh") or meta["noi ban hanh"])[0]
+        if issuer_text is None and re.search(r"(?i)ủy ban|ubnd|sở|tỉnh ủy|hội đồng", value):
+            issuer_text = vocab.expand_abbreviations(value.strip())
+    place_name = place.name if place else None
+    level: str | None = None
+    issuer_span = None
+    if issuer_text is None and kind != "tin_bai":
+        issuer_text, issuer_span, level, body_place = _issuer_from_body(layout, place_name)
+        place_name = place_name or body_place
+    if issuer_text:
+        m = re.search(r"\b(tỉnh|huyện|thành phố|thị xã)\s+(.+)$", issuer_text)
+        if m:
+            level = m[1]
+            place_name = place_name or m[2]
+    issuer = None
+    if issuer_text:
+        first = lines[0] if lines else None
+        issuer = Named(issuer_text, issuer_span or ((first.start, first.end) if first else (0, 0)))
+
+    if place is not None:
+        fixed = vocab.lookup_locality(place.name, country="VN")
+        if fixed is not None and vocab.fold(fixed.name) == vocab.fold(place.name):
+            place = Named(fixed.name, place.span)
+    after = (title_line or 0) + 1
+    signers = _signers(layout, max(after, layout.end if layout.end < len(lines) else after), kind)
+    if not signers and layout.end < len(lines):
+        signers = _signers(layout, after, kind)
+    year = int(date.name[:4]) if date else None
+    info = DocumentInfo(
+        kind=kind,
+        number=number,
+        issuer=issuer,
+        place=place,
+        date=date,
+        title=title,
+        signers=signers,
+    )
+    return Header(info, title_line, number_line, place_name, level, year)
+
+
+def _title_after(lines: list[Line], index: int) -> tuple[Named | None, int | None]:
+    """The title: the line after the kind word, or every upper-case line after it."""
+    picked: list[Line] = []
+    for line in lines[index + 1 : index + 8]:
+        text = line.text.strip()
+        if not text:
+            continue
+        folded = fold_same_length(text)
+        if picked and (not _is_caps(text) or not _is_caps(picked[-1].text)):
+            break
+        if _BODY_START_RE.match(folded) and not picked:
+            break
+        picked.append(line)
+        if not _is_caps(text):
+            break
+    if not picked:
+        return None, None
+    value = " ".join(" ".join(x.text for x in picked).split())
+    return Named(value, (picked[0].start, picked[-1].end)), picked[-1].index
+
+
+def _opening_title(lines: list[Line]) -> tuple[Named | None, int | None]:
+    first = next((x for x in lines if x.text.strip()), None)
+    if first is None:
+        return None, None
+    picked = [first]
+    nxt = next((x for x in lines[first.index + 1 :] if x.text.strip()), None)
+    # A title wrapped over a page or column break: the next line is short and ends no sentence.
+    if (
+        nxt is not None
+        and not re.search(r"[.:;!?]\s*$", first.text)
+        and len(nxt.text) < 100
+        and not re.search(r"[.:;!?]\s*$", nxt.text)
+    ):
+        picked.append(nxt)
+    value = " ".join(" ".join(x.text for x in picked).split())
+    return Named(value, (picked[0].start, picked[-1].end)), picked[-1].index
+
+
+def _issuer_from_body(layout: Layout, place: str | None) -> tuple[str | None, tuple[int, int] | None, str | None, str | None]:
+    """The issuer of a document whose header is missing: the body names it, or the signature does."""
+    text = layout.text
+    folded = fold_same_length(text)
+    m = _ISSUER_BODY_RE.search(folded)
+    if m:
+        level = {"tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "thi xa": "thị xã"}[m[2]]
+        raw_place = text[m.start(3) : m.end(3)]
+        loc = vocab.lookup_locality(raw_place, country="VN")
+        name = loc.name if loc else raw_place.title()
+        body = text[m.start(1) : m.end(1)]
+        body_name = "Ủy ban nhân dân" if vocab.fold(body) in ("uy ban nhan dan", "ubnd") else vocab.expand_abbreviations(body)
+        match = vocab.match_agency(body_name)
+        if match is not None:
+            body_name = match.name
+        return f"{body_name} {level} {name}", (m.start(1), m.end(3)), level, name
+    # "TM. ỦY BAN NHÂN DÂN" in the signature block, with the place line's province.
+    sm = re.search(r"(?m)^(?:tm\.|t/m)\s*(uy ban nhan dan|ban thuong vu|thuong truc)\b", folded)
+    if sm and place:
+        loc = vocab.lookup_locality(place, country="VN")
+        level = "tỉnh"
+        if loc is not None and loc.level == "district":
+            level = "huyện"
+        if vocab.fold(sm[1]) == "uy ban nhan dan":
+            return f"Ủy ban nhân dân {level} {place}", (sm.start(1), sm.end(1)), level, place
+    return None, None, None, None

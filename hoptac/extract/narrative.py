@@ -1,0 +1,116 @@
+"""Stage 4, find (what happened and who reports): events and reporting duties."""
+
+from __future__ import annotations
+
+import re
+
+from hoptac.extract.agencies import parse_agency_list
+from hoptac.extract.find import find_dates
+from hoptac.extract.model import Event, Named, Reporting, Span
+from hoptac.extract.text import fold_same_length, sentences
+
+__all__ = ["find_events", "find_reporting"]
+
+# On folded text; OCR-tolerant where the words are short.
+EVENT_WORDS = (
+    ("ky_ket", re.compile(r"\bky ket\b|\bda ky\b|\bky (?:thoa thuan|bien ban|ban ghi nho|y dinh thu)|\bky k\w{1,3}t\b")),
+    ("hoi_nghi", re.compile(r"\bhoi nghi\b|\bhoi thao\b|\bdien dan\b|\bhoi cho\b|\ble ky niem\b")),
+    ("hoi_dam", re.compile(r"\bhoi dam\b|\bbuoi lam viec\b|\blam viec voi\b|\bhoi kien\b|\btoa dam\b|\btien hanh trao doi\b|\btrao doi ve\b|\bgap go\b")),
+    ("tham", re.compile(r"\bchuyen tham\b|\bsang tham\b|\bden tham\b|\btoi tham\b|\bkhao sat\b|\bdoan cong tac\b|\bdon tiep\b|\btham va lam viec\b")),
+)
+_NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
+
+
+def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list[Span]) -> list[Event]:
+    """Events reported as done, in the narrative stretches ``spans``; dates at ``exclude`` are not theirs."""
+    events: list[Event] = []
+    seen: set[tuple[str, str]] = set()
+    for a, b in spans:
+        for s, e in sentences(text[a:b], a):
+            sentence = text[s:e]
+            folded = fold_same_length(sentence)
+            dates = [
+                d
+                for d in find_dates(sentence, s, default_year=year)
+                if not any(x < d.span[1] and d.span[0] < y for x, y in exclude)
+            ]
+            if not dates:
+                continue
+            for kind, pattern in EVENT_WORDS:
+                for m in pattern.finditer(folded):
+                    pos = s + m.start()
+                    nearest = min(dates, key=lambda d: min(abs(d.span[0] - pos), abs(d.span[1] - pos)))
+                    key = (nearest.value, kind)
+                    if key in seen:
+                        continue
+                    # "ký ngày 18/2/1979" in a treaty's name is not an event of this document.
+                    if _NOT_EVENT_RE.search(folded[max(0, m.start() - 10) : m.end() + 12]):
+                        continue
+                    seen.add(key)
+                    events.append(Event(nearest.value, kind, " ".join(sentence.split())[:300], (s, e)))
+    return events
+
+
+_REPORT_RE = re.compile(r"\bbao cao\b")
+_RECIPIENT_RE = re.compile(
+    r"\b(?:bao cao|gui(?: ve)?|ve)\s+(?=(?:uy ban|ubnd|so|bo|thuong truc|ban|tinh uy|van phong|hdnd|hoi dong|chu tich|cuc)\b)"
+)
+_VAGUE_RE = re.compile(r"^(?:cap co tham quyen|cac co quan|co quan|cap tren|cap uy|lanh dao)")
+_DUE_RE = re.compile(r"tr\w{1,3}c\s*ngay\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(\s*h[ae]ng nam)?")
+
+
+def find_reporting(
+    text: str,
+    spans: list[tuple[Span, list[Named]]],
+    *,
+    year: int | None,
+) -> list[Reporting]:
+    """Report duties: "… gửi về Sở Ngoại vụ trước ngày 31/10 hằng năm" → (Sở Ngoại vụ, --10-31).
+
+    ``spans`` pairs each stretch of text with the agencies that act in it (the item's lead).
+    """
+    out: dict[str, Reporting] = {}
+    order: list[str] = []
+    for (a, b), actors in spans:
+        for s, e in sentences(text[a:b], a):
+            folded = fold_same_length(text[s:e])
+            if not _REPORT_RE.search(folded):
+                continue
+            # Clauses: "để" hands the next step to someone else.
+            clause_starts = [0] + [m.start() for m in re.finditer(r"\bde\b", folded)]
+            for m in _RECIPIENT_RE.finditer(folded):
+                rest = text[s + m.end() : e]
+                if _VAGUE_RE.match(fold_same_length(rest)):
+                    continue
+                names = parse_agency_list(rest, s + m.end())
+                if not names:
+                    continue
+                clause_start = max(c for c in clause_starts if c <= m.start())
+                later = [c for c in clause_starts if c > m.start()]
+                clause_end = later[0] if later else len(folded)
+                clause = folded[clause_start:clause_end]
+                if not _REPORT_RE.search(clause):
+                    continue
+                due: str | None = None
+                yearly = False
+                dm = _DUE_RE.search(clause)
+                if dm and m.start() - clause_start < clause.find(dm[0]) + 400:
+                    day, month = int(dm[1]), int(dm[2])
+                    if dm[3]:
+                        due = f"{int(dm[3]):04d}-{month:02d}-{day:02d}"
+                    elif dm[4]:
+                        due, yearly = f"--{month:02d}-{day:02d}", True
+                    elif year:
+                        due = f"{year:04d}-{month:02d}-{day:02d}"
+                    else:
+                        due, yearly = f"--{month:02d}-{day:02d}", True
+                # A date names only the first recipient of its clause.
+                for i, to in enumerate(names):
+                    key = fold_same_length(to.name)
+                    entry = Reporting(tuple(actors), to, due if i == 0 else None, yearly if i == 0 else False, (s, e))
+                    if key not in out:
+                        out[key] = entry
+                        order.append(key)
+                    elif out[key].due is None and entry.due is not None:
+                        out[key] = entry
+    return [out[k] for k in order]

@@ -1,0 +1,139 @@
+"""Stage 4, find (parties and period): who the cooperation is between, and for which years."""
+
+from __future__ import annotations
+
+import re
+
+from hoptac.extract import vocab
+from hoptac.extract.model import Named, Party, Period
+from hoptac.extract.text import fold_same_length
+
+__all__ = ["find_parties", "find_period"]
+
+_LEVELS = (
+    ("khu tu tri", "Khu tự trị"),
+    ("thanh pho", "thành phố"),
+    ("thi xa", "thị xã"),
+    ("tinh", "tỉnh"),
+    ("huyen", "huyện"),
+    ("chau", "châu"),
+    ("quan", "quận"),
+)
+_COMMITTEES = ("tinh uy", "huyen uy", "thanh uy", "khu uy", "dang uy")
+_COUNTRY_HINTS = (
+    ("LA", re.compile(r"\blao\b|\bcdhcnd lao|\bchdcnd\b")),
+    ("CN", re.compile(r"\btrung quoc\b|\btrung hoa\b|\bquang tay\b|\bvan nam\b")),
+    ("KH", re.compile(r"\bcampuchia\b|\bcam pu chia\b")),
+    ("VN", re.compile(r"\bviet nam\b")),
+)
+_NAME_RE = re.compile(r"((?:[A-ZÀ-ỸĐ0-9][\w'’-]*)(?:\s+[A-ZÀ-ỸĐ][\w'’-]*){0,4})")
+
+
+def _country(name: str, context: str) -> str | None:
+    loc = vocab.lookup_locality(name)
+    if loc is not None:
+        return loc.country
+    folded = vocab.fold(context)
+    for code, pattern in _COUNTRY_HINTS:
+        if pattern.search(folded):
+            return code
+    return None
+
+
+def _side(text: str, start: int) -> list[Party]:
+    folded = fold_same_length(text)
+    stripped = re.match(r"^\s*(?:(?:uy ban nhan dan|ubnd|chinh quyen(?: nhan dan)?|doan dai bieu|hai|cac)\s+)*", folded)
+    pos = stripped.end() if stripped else 0
+    for committee in _COMMITTEES:
+        if folded.startswith(committee, pos):
+            return _committees(text, start, pos, committee)
+    for key, level in _LEVELS:
+        if folded.startswith(key + " ", pos):
+            name_at = pos + len(key) + 1
+            if key == "khu tu tri":
+                m = re.match(r"[^,;()]+", text[pos:])
+                full = m[0].strip() if m else text[pos:]
+                return [Party(full, _country(full, text) or "CN", (start + pos, start + pos + len(full)))]
+            m = _NAME_RE.match(text, name_at)
+            if not m:
+                return []
+            name = m[1]
+            name = re.split(r"\s+(?:giai|nam|năm|giai đoạn)\b", name)[0]
+            country = _country(name, text)
+            loc = vocab.lookup_locality(name, country=country) if country else vocab.lookup_locality(name)
+            if loc is not None and loc.country == "VN" and vocab.fold(loc.name) != vocab.fold(name):
+                name = loc.name  # OCR repair of a Vietnamese unit
+            return [Party(f"{level} {name}", country or (loc.country if loc else "VN"), (start + pos, start + m.end()))]
+    return []
+
+
+def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
+    label = {"tinh uy": "Tỉnh ủy", "huyen uy": "Huyện ủy", "thanh uy": "Thành ủy", "khu uy": "Khu ủy", "dang uy": "Đảng ủy"}[committee]
+    rest = text[pos + len(committee) :]
+    folded = fold_same_length(rest)
+    m = re.match(r"\s*(?:cac\s+)?(?:tinh|huyen|thanh pho)?\s*", folded)
+    at = m.end() if m else 0
+    if folded.startswith("khu tu tri", at):
+        mm = re.match(r"[^,;()]+", rest[at:])
+        full = mm[0].strip() if mm else rest[at:]
+        return [Party(f"{label} {full}", _country(full, text) or "CN", (start + pos, start + pos + len(committee) + at + len(full)))]
+    parties = []
+    for piece in re.finditer(r"[^,;]+", rest[at:]):
+        name = piece[0].strip()
+        if not name or len(name.split()) > 4 or not name[0].isupper():
+            break
+        loc = vocab.lookup_locality(name)
+        if loc is None and _country(name, name) is not None:
+            break  # "Đảng Cộng sản Việt Nam" ends the list
+        country = loc.country if loc else _country(name, text) or "VN"
+        s = start + pos + len(committee) + at + piece.start()
+        parties.append(Party(f"{label} {name}", country, (s, s + len(piece[0]))))
+    return parties
+
+
+def find_parties(title: Named | None) -> list[Party]:
+    """The localities (or party committees) a title's "giữa A và B" names."""
+    if title is None:
+        return []
+    text = title.name
+    start = title.span[0]
+    folded = fold_same_length(text)
+    g = re.search(r"\bgi\w{0,3}a\s+", folded)
+    if not g:
+        return _foreign_only(text, start)
+    rest_at = g.end()
+    rest = folded[rest_at:]
+    sep = re.search(r"\s+voi\s+", rest) or re.search(r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest)
+    if not sep:
+        return _foreign_only(text, start)
+    a_text = text[rest_at : rest_at + sep.start()]
+    b_text = text[rest_at + sep.end() :]
+    parties = _side(a_text, start + rest_at) + _side(b_text, start + rest_at + sep.end())
+    seen = set()
+    out = []
+    for p in parties:
+        key = vocab.fold(p.name).replace(" ", "")
+        if key not in seen:
+            seen.add(key)
+            out.append(p)
+    return out
+
+
+def _foreign_only(text: str, start: int) -> list[Party]:
+    del text, start
+    return []
+
+
+_PERIOD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
+
+
+def find_period(title: Named | None) -> Period | None:
+    if title is None:
+        return None
+    m = _PERIOD_RE.search(title.name)
+    if not m:
+        return None
+    a, b = int(m[1]), int(m[2])
+    if not a < b <= a + 20:
+        return None
+    return Period(a, b, (title.span[0] + m.start(), title.span[0] + m.end()))

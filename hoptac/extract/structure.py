@@ -1,0 +1,250 @@
+"""Stage 3, structure: cleaned text → lines, sections, numbered items and tables.
+
+The layout of Nghị định 30/2020/NĐ-CP documents: a header (issuing body, motto, number, place
+and date), the kind word and title, a preamble, Roman sections ("II. NỘI DUNG") holding
+numbered items ("1.", "1.1.", "a)") with bullets and "Thời gian / Cơ quan chủ trì" label
+lines, appendix tables, then the recipients ("Nơi nhận") and the signature block.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from hoptac.extract.model import Span
+from hoptac.extract.text import fold_same_length
+
+__all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
+
+
+@dataclass(frozen=True)
+class Line:
+    index: int
+    start: int
+    end: int
+    text: str
+
+    @property
+    def span(self) -> Span:
+        return (self.start, self.end)
+
+
+@dataclass
+class Item:
+    path: tuple[str, ...]  # ("2", "1") for "2.1.", ("6", "2", "a") for "a)" under 6.2
+    heading: Line
+    body: list[Line] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
+    marker_end: int = 0  # offset where the text after the numbering starts
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: tuple[tuple[tuple[str, Span], ...], ...]
+    lines: tuple[Line, ...]
+
+
+@dataclass
+class Section:
+    roman: str | None
+    heading: Line | None
+    kind: str  # purpose, content, implementation, budget, appendix, other
+    items: list[Item] = field(default_factory=list)
+    lines: list[Line] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+
+
+@dataclass
+class Layout:
+    text: str
+    lines: list[Line]
+    sections: list[Section]
+    body_start: int  # index of the first line after the header and title
+    first_section: int  # index of the first section heading (or numbered item)
+    end: int  # index of the first line of the closing block (Nơi nhận, signature)
+
+
+_ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+_NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.)])\s*(?=\S)")
+_LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
+_APPENDIX_RE = re.compile(r"^phu luc\b")
+_END_RE = re.compile(r"^(?:noi nhan\b|tm\.|t/m\b|kt\.|tl\.|ttl\.|q\.\s)")
+
+SECTION_KINDS = (
+    ("implementation", re.compile(r"to chuc thuc hien|trach nhiem|phan cong|trien khai thuc hien")),
+    ("budget", re.compile(r"kinh phi|nguon von")),
+    ("purpose", re.compile(r"muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|ket qua")),
+    ("content", re.compile(r"n\w{0,2}i dung|nhiem vu|giai phap|hoat dong|chuong trinh|de xuat|linh vuc")),
+)
+
+
+def _roman_value(numeral: str) -> int | None:
+    numeral = numeral.replace("1", "I").replace("l", "I")
+    total, prev = 0, 0
+    for ch in reversed(numeral):
+        v = _ROMAN_VALUES.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total if 0 < total < 40 else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
+        while n >= value:
+            out += sym
+            n -= value
+    return out
+
+
+def section_kind(title: str) -> str:
+    folded = fold_same_length(title)
+    for kind, pattern in SECTION_KINDS:
+        if pattern.search(folded):
+            return kind
+    return "other"
+
+
+def _lines(text: str) -> list[Line]:
+    out = []
+    pos = 0
+    for i, raw in enumerate(text.split("\n")):
+        out.append(Line(i, pos, pos + len(raw), raw))
+        pos += len(raw) + 1
+    return out
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
+
+
+def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
+    m = _ROMAN_RE.match(line.text)
+    if not m:
+        return None
+    value = _roman_value(m[1])
+    if value is None or value != expected and not (value == expected + 1 and expected > 1):
+        return None
+    title = m[2]
+    if "1" in m[1] or "l" in m[1]:
+        # OCR'd numerals are only trusted on an upper-case heading.
+        if not _is_caps(title):
+            return None
+    if len(title) > 120 and not _is_caps(title):
+        return None
+    return _to_roman(value), title
+
+
+def number_path(line: Line) -> tuple[tuple[str, ...], int] | None:
+    m = _NUMBER_RE.match(line.text)
+    if m:
+        raw = m[1] or m[2]
+        return tuple(str(int(p)) for p in raw.split(".")), m.end()
+    return None
+
+
+def _table_row(line: Line) -> tuple[tuple[str, Span], ...] | None:
+    t = line.text
+    if not (t.startswith("|") and t.endswith("|") and len(t) > 1):
+        return None
+    cells = []
+    pos = 1
+    for raw in t[1:-1].split("|"):
+        lead = len(raw) - len(raw.lstrip())
+        value = raw.strip()
+        s = line.start + pos + lead
+        cells.append((value, (s, s + len(value))))
+        pos += len(raw) + 1
+    if all(re.fullmatch(r":?-{2,}:?|", c[0]) for c in cells):
+        return ()  # a Markdown separator row
+    return tuple(cells)
+
+
+def structure(text: str) -> Layout:
+    lines = _lines(text)
+    end = len(lines)
+    for line in lines:
+        if _END_RE.match(fold_same_length(line.text)) and line.index > len(lines) // 3:
+            end = line.index
+            break
+
+    sections: list[Section] = []
+    current = Section(None, None, "other")
+    preamble = current
+    sections.append(current)
+    stack: list[Item] = []
+    expected = 1
+    table_lines: list[Line] = []
+    first_section = end
+
+    def flush_table() -> None:
+        if table_lines:
+            rows = tuple(r for r in (_table_row(x) for x in table_lines) if r)
+            if rows:
+                current.tables.append(Table(rows, tuple(table_lines)))
+            table_lines.clear()
+
+    for line in lines[:end]:
+        if not line.text:
+            continue
+        if _table_row(line) is not None:
+            table_lines.append(line)
+            continue
+        flush_table()
+        folded = fold_same_length(line.text)
+        roman = _roman_heading(line, expected)
+        if roman is not None or (_APPENDIX_RE.match(folded) and _is_caps(line.text)):
+            numeral, title = roman if roman else ("PL", line.text)
+            kind = "appendix" if numeral == "PL" else section_kind(title)
+            current = Section(numeral if roman else None, line, kind)
+            sections.append(current)
+            stack = []
+            if roman:
+                expected = (_roman_value(numeral) or 0) + 1
+            first_section = min(first_section, line.index)
+            continue
+        numbered = number_path(line)
+        letter = _LETTER_RE.match(line.text)
+        if numbered is not None and current is not preamble:
+            path, marker_end = numbered
+            item = Item(path, line, marker_end=line.start + marker_end)
+            # The parent is the nearest open item whose path prefixes this one.
+            while stack and not (len(stack[-1].path) < len(path) and path[: len(stack[-1].path)] == stack[-1].path):
+                stack.pop()
+            (stack[-1].children if stack else current.items).append(item)
+            stack.append(item)
+            continue
+        if letter is not None and stack and current is not preamble:
+            parent = stack[-1]
+            while len(stack) > 1 and stack[-1].path[-1].isalpha():
+                stack.pop()
+                parent = stack[-1]
+            if parent.path[-1].isalpha():
+                parent = stack[-2] if len(stack) > 1 else parent
+            item = Item((*parent.path, letter[1]), line, marker_end=line.start + letter.end())
+            parent.children.append(item)
+            stack.append(item)
+            continue
+        if stack:
+            stack[-1].body.append(line)
+        else:
+            current.lines.append(line)
+    flush_table()
+
+    body_start = 0
+    return Layout(text, lines, sections, body_start, first_section, end)
+
+
+def leaves(items: list[Item]) -> list[Item]:
+    """The items that carry work: those without numbered children."""
+    out: list[Item] = []
+    for item in items:
+        if item.children:
+            out.extend(leaves(item.children))
+        else:
+            out.append(item)
+    return out

@@ -1,0 +1,326 @@
+"""Stage 4, find (tasks): the numbered work items of a plan, and task tables.
+
+Each leaf item of a content or implementation section is a task. Its lead and supporting
+agencies come from "Cơ quan chủ trì / phối hợp" label lines when it has them, otherwise from
+the text: an agency-name heading ("3. Sở Ngoại vụ"), "X chủ trì, phối hợp với Y", the subject
+of its first sentence, or the agencies that open its bullets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from hoptac.extract import vocab
+from hoptac.extract.agencies import is_catchall, parse_agency_list, starts_with_agency
+from hoptac.extract.find import parse_when
+from hoptac.extract.model import Named, Task, When
+from hoptac.extract.structure import Item, Layout, Line, Section, Table, leaves
+from hoptac.extract.text import fold_same_length
+
+__all__ = ["find_tasks"]
+
+_LABEL_RE = re.compile(
+    r"^[-+•*]?\s*(thoi gian(?: thuc hien| hoan thanh)?|(?:co quan|don vi) (?:chu tri|thuc hien)|"
+    r"(?:co quan|don vi) phoi hop|chu tri|phoi hop|kinh phi(?: thuc hien)?)\s*:\s*"
+)
+_SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
+_SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?v\S{1,3}(?=\s)")
+_LEAD_RE = re.compile(r"\bch[uiy]\s+tri\b")
+_REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s+")
+_YEARLY_START_RE = re.compile(r"(?:^|[.;]\s+)h[ae]ng nam\s*,")
+_INLINE_TIME_RE = re.compile(r"\bthoi gian(?: thuc hien| hoan thanh)?\b[^.;]*")
+
+
+@dataclass
+class _Labels:
+    lead: list[Named]
+    support: list[Named]
+    when_text: str | None
+
+
+def _item_lines(item: Item) -> list[Line]:
+    return [item.heading, *item.body]
+
+
+def _read_labels(item: Item) -> _Labels:
+    lead: list[Named] = []
+    support: list[Named] = []
+    when_parts: list[str] = []
+    in_time = False
+    for line in _item_lines(item):
+        text = line.text
+        offset = item.marker_end - line.start if line is item.heading else 0
+        folded = fold_same_length(text[offset:])
+        m = _LABEL_RE.match(folded)
+        if m:
+            label = m[1]
+            value_at = offset + m.end()
+            value = text[value_at:].strip(" *_")
+            in_time = False
+            if label.startswith("thoi gian"):
+                when_parts.append(value)
+                in_time = True
+            elif "chu tri" in label or "thuc hien" in label:
+                lead.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
+            elif "phoi hop" in label:
+                support.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
+            continue
+        if in_time:
+            sm = _SCHEDULE_RE.match(folded)
+            if sm:
+                when_parts.append(f"Năm {sm[1]}")
+                continue
+            in_time = False
+    return _Labels(lead, support, "; ".join(when_parts) if when_parts else None)
+
+
+def _first_sentence(text: str) -> str:
+    text = text.strip().lstrip("-+•* ").strip()
+    m = re.search(r"\.\.\.|…|[.;](?=\s|$)|:\s*$", text)
+    if m:
+        text = text[: m.start()]
+    return " ".join(text.split()).rstrip(" ,.")
+
+
+def _split_heading(item: Item) -> tuple[str, int, str]:
+    """(part before ":", its offset in the text, the rest) of the item's heading."""
+    text = item.heading.text[item.marker_end - item.heading.start :]
+    start = item.marker_end
+    colon = text.find(":")
+    if 0 < colon < 160:
+        return text[:colon], start, text[colon + 1 :].strip()
+    return text, start, ""
+
+
+def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
+    """(agencies, is an agency heading, is a catch-all heading) of an implementation item."""
+    head, start, _rest = _split_heading(item)
+    folded = fold_same_length(head)
+    m = _REQUEST_RE.match(folded)
+    if m:
+        head, start, folded = head[m.end() :], start + m.end(), folded[m.end() :]
+    head_clean = head.rstrip(" .:;")
+    if not head_clean or len(head_clean) > 200:
+        return [], False, False
+    if re.search(r"[.;]\s", head_clean):
+        return [], False, False
+    whole = vocab.match_agency(head_clean)
+    if is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded):
+        return [], True, True
+    names = parse_agency_list(head_clean, start)
+    if names and _consumes(head_clean, names, start):
+        return names, True, False
+    if whole is not None:
+        return [Named(whole.name, (start, start + len(head_clean)))], True, False
+    return [], False, False
+
+
+def _consumes(text: str, names: list[Named], start: int) -> bool:
+    """Whether the names cover the text up to its end (so it is a heading, not a sentence)."""
+    last_end = max(n.span[1] for n in names) - start
+    rest = fold_same_length(text[last_end:]).strip(" ,;:.")
+    return not rest or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest))
+
+
+def _subject(text: str, start: int) -> list[Named]:
+    """The agencies a sentence opens with ("UBND huyện, thành phố triển khai …")."""
+    folded = fold_same_length(text)
+    m = _REQUEST_RE.match(folded)
+    if m:
+        text, start = text[m.end() :], start + m.end()
+    stripped = text.lstrip(" -+•*")
+    start += len(text) - len(stripped)
+    if not (starts_with_agency(stripped) or is_catchall(stripped.split(",")[0]) or vocab.match_agency(stripped[:60])):
+        return []
+    return parse_agency_list(stripped, start)
+
+
+def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]:
+    lead: list[Named] = []
+    support: list[Named] = []
+    heading_names, is_heading, catchall_heading = ([], False, False)
+    if section_kind == "implementation":
+        heading_names, is_heading, catchall_heading = _heading_agencies(item)
+        lead.extend(heading_names)
+    for line in _item_lines(item):
+        offset = item.marker_end - line.start if line is item.heading else 0
+        text = line.text[offset:]
+        base = line.start + offset
+        folded = fold_same_length(text)
+        if is_heading and line is item.heading:
+            _h, _s, rest = _split_heading(item)
+            if not rest:
+                continue
+            text_off = len(text) - len(rest)
+            text, base, folded = rest, base + text_off, folded[text_off:]
+        # "X chủ trì, phối hợp với Y": X leads (with no X, the heading's agency does).
+        for m in _LEAD_RE.finditer(folded):
+            sentence_start = max(folded.rfind(". ", 0, m.start()) + 2, folded.rfind("; ", 0, m.start()) + 2, 0)
+            prefix = text[sentence_start : m.start()]
+            if prefix.strip(" ,-+•*"):
+                lead.extend(_subject(prefix, base + sentence_start))
+        for m in _SUPPORT_RE.finditer(folded):
+            support.extend(parse_agency_list(text[m.end() :], base + m.end()))
+        # Bullets opened by an agency make it a lead in implementation items.
+        if section_kind == "implementation" and line is not item.heading and text.lstrip().startswith(("-", "+", "•")):
+            opener = re.split(r"[:]", text, maxsplit=1)[0]
+            names = _subject(opener, base)
+            if names and not _LEAD_RE.search(fold_same_length(opener)):
+                lead.extend(names)
+    if not lead and not is_heading:
+        # The subject of the item's first sentence ("Các sở …, UBND huyện, thành phố triển khai …").
+        first = next((ln for ln in item.body if ln.text.strip()), None)
+        candidates = [(item.heading.text[item.marker_end - item.heading.start :], item.marker_end)]
+        if first is not None:
+            candidates.append((first.text, first.start))
+        for text, base in candidates:
+            if not _SUPPORT_RE.match(fold_same_length(text.lstrip(" -+"))):
+                lead.extend(_subject(text, base))
+            if lead:
+                break
+    del catchall_heading
+    return lead, support
+
+
+def _dedupe(names: list[Named], exclude: set[str] = frozenset()) -> tuple[Named, ...]:  # type: ignore[assignment]
+    seen = set(exclude)
+    out = []
+    for n in names:
+        key = _agency_key(n.name)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(n)
+    return tuple(out)
+
+
+def _agency_key(name: str) -> str:
+    key = vocab.fold(name)
+    key = re.sub(r"[^\w\s]", " ", key)
+    words = [w for w in key.split() if w not in ("cac", "cua")]
+    while words and words[-1] in ("tinh", "huyen", "xa"):
+        words.pop()
+    return " ".join(words)
+
+
+def _when_from_text(item: Item, default_year: int | None) -> When:
+    text = " ".join(ln.text for ln in _item_lines(item))
+    folded = fold_same_length(text)
+    inline = _INLINE_TIME_RE.search(folded)
+    if inline:
+        w = parse_when(text[inline.start() : inline.end()], default_year=default_year)
+        if not w.is_empty():
+            return w
+    w = parse_when(text, default_year=default_year, years=False)
+    yearly = bool(_YEARLY_START_RE.search(folded.lstrip(" -+"))) or (w.yearly and bool(w.due))
+    return When(yearly=yearly, due=w.due)
+
+
+def _title(item: Item, is_heading: bool) -> str:
+    head = item.heading.text[item.marker_end - item.heading.start :]
+    if is_heading:
+        _h, _s, rest = _split_heading(item)
+        if rest:
+            return _first_sentence(rest)
+        first = next((ln.text for ln in item.body if ln.text.strip()), "")
+        return _first_sentence(first)
+    return _first_sentence(head)
+
+
+def _task(item: Item, prefix: str, section: Section, default_year: int | None) -> Task:
+    labels = _read_labels(item)
+    is_heading = section.kind == "implementation" and _heading_agencies(item)[1]
+    if labels.lead or labels.support:
+        lead, support = labels.lead, labels.support
+    else:
+        lead, support = _from_text(item, section.kind)
+    lead_t = _dedupe(lead)
+    support_t = _dedupe(support, {_agency_key(n.name) for n in lead_t})
+    if labels.when_text is not None:
+        when = parse_when(labels.when_text, default_year=default_year)
+    else:
+        when = _when_from_text(item, default_year)
+    lines = _item_lines(item)
+    ref = ".".join([prefix, *item.path]) if prefix else ".".join(item.path)
+    return Task(
+        ref=ref,
+        title=_title(item, is_heading),
+        lead=lead_t,
+        support=support_t,
+        when=when,
+        span=(item.heading.start, lines[-1].end),
+    )
+
+
+_TABLE_COLUMNS = (
+    ("stt", re.compile(r"^(?:stt|tt|so tt)$")),
+    ("title", re.compile(r"nhiem vu|noi dung|ten|hoat dong|cong viec")),
+    ("lead", re.compile(r"chu tri|thuc hien|don vi thuc hien")),
+    ("support", re.compile(r"phoi hop")),
+    ("when", re.compile(r"thoi gian|tien do|thoi han")),
+)
+
+
+def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
+    header = None
+    columns: dict[str, int] = {}
+    for i, row in enumerate(table.rows):
+        folded = [fold_same_length(c[0]) for c in row]
+        found: dict[str, int] = {}
+        for key, pattern in _TABLE_COLUMNS:
+            for j, cell in enumerate(folded):
+                if j not in found.values() and pattern.search(cell):
+                    found[key] = j
+                    break
+        if "title" in found and "lead" in found:
+            header, columns = i, found
+            break
+    if header is None:
+        return []
+    tasks = []
+    for row in table.rows[header + 1 :]:
+        def cell(key: str, row: tuple[tuple[str, tuple[int, int]], ...] = row) -> tuple[str, tuple[int, int]] | None:
+            j = columns.get(key)
+            return row[j] if j is not None and j < len(row) else None
+
+        stt = cell("stt")
+        number = stt[0].strip(" .") if stt else ""
+        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
+            continue  # group rows ("I", "A") and continuation rows are not tasks
+        title_cell, lead_cell, support_cell, when_cell = cell("title"), cell("lead"), cell("support"), cell("when")
+        if not title_cell or not title_cell[0]:
+            continue
+        lead = parse_agency_list(lead_cell[0], lead_cell[1][0], until_verb=False) if lead_cell else []
+        support = parse_agency_list(support_cell[0], support_cell[1][0], until_verb=False) if support_cell else []
+        lead_t = _dedupe(lead)
+        when = parse_when(when_cell[0], default_year=default_year) if when_cell else When()
+        tasks.append(
+            Task(
+                ref=f"{prefix}.{number}" if prefix else number,
+                title=_first_sentence(title_cell[0]),
+                lead=lead_t,
+                support=_dedupe(support, {_agency_key(n.name) for n in lead_t}),
+                when=when,
+                span=(row[0][1][0], row[-1][1][1]),
+            )
+        )
+    return tasks
+
+
+def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
+    tasks: list[Task] = []
+    appendices = [s for s in layout.sections if s.kind == "appendix"]
+    numbered_appendices = len(appendices) > 1
+    for section in layout.sections:
+        if section.kind in ("content", "implementation"):
+            prefix = section.roman or ""
+            for item in leaves(section.items):
+                tasks.append(_task(item, prefix, section, default_year))
+        for table in section.tables:
+            if section.kind == "appendix":
+                n = appendices.index(section) + 1
+                prefix = f"PL{n}" if numbered_appendices else "PL"
+            else:
+                prefix = section.roman or ""
+            tasks.extend(_table_tasks(table, prefix, default_year))
+    return tasks
