@@ -118,10 +118,21 @@ def _exact(name: str) -> bool:
     Such a name is kept as printed: no words are added that the document never prints.
     """
     m = _vocab_names().match(fold_same_length(name))
-    if m is None:
-        return False
-    printed = name[: m.end()]
-    return any(ch in "àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ" for ch in printed.lower())
+    return m is not None and _dkey(name[: m.end()]) in _diacritic_keys()
+
+
+def _dkey(text: str) -> str:
+    """Lower case, punctuation as spaces, diacritics kept: "Văn phòng" ≠ "Van phong"."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+@cache
+def _diacritic_keys() -> frozenset[str]:
+    keys = set()
+    for agency in vocab.agencies():
+        for name in (agency.name, *agency.aliases):
+            keys.add(_dkey(vocab.expand_abbreviations(name)))
+    return frozenset(keys)
 
 
 def _repair(printed: str, canonical: str) -> str:
@@ -245,8 +256,11 @@ def _fuzzy_name(printed: str, cutoff: float) -> tuple[str, int] | None:
             continue
         found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
         if found is not None:
-            # The longest prefix that still reads as a name is the fullest name.
-            best = (found[1], positions[k - 1], index[found[2]][1])
+            # The longest prefix that still reads as a name is the fullest name; printed exactly
+            # (diacritics and all) it stays as printed: no words the document never prints.
+            prefix = vocab.expand_abbreviations(" ".join(words[:k]))
+            name = prefix if _dkey(prefix) in _diacritic_keys() else index[found[2]][1]
+            best = (found[1], positions[k - 1], name)
     if best is None:
         return None
     end = best[1]
@@ -322,16 +336,19 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             cut = _tail_end(text, folded, a + known_m.end(), b)
             if text[cut:b].strip() and not text[cut:b].lstrip().startswith("("):
                 b = cut
+                piece_f = folded[a:b]
                 stop_after = True
             else:
                 stop_after = False
         else:
             stop_after = False
-        if not known and not shared and not is_catchall(text[a:b]):
-            garbled = _garbled(text[a:b])
+        garbled = _garbled(text[a:b])
+        if (not known or garbled) and not shared and not is_catchall(text[a:b]):
             fixed = _fuzzy_name(text[a:b], 84.0 if garbled else 90.0)
             if fixed is not None and not garbled and _key(fixed[0]).split()[:1] != _key(text[a:b]).split()[:1]:
                 fixed = None  # clean text must at least name the same kind of body
+            if fixed is not None and known_m is not None and a + fixed[1] <= a + known_m.end():
+                fixed = None
             if fixed is not None:
                 name_end = a + fixed[1]
                 out.append((fixed[0] + _level_tail(text[a:name_end], fixed[0]), a, name_end))
@@ -339,7 +356,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
                 if text[name_end:b].strip():
                     break  # a verb follows the name
                 continue
-        if until_verb:
+        if until_verb and not stop_after:
             core = _name_core_end(piece_f)
             for sm in g.stops.finditer(piece_f, max(1, core)):
                 depth = piece_f.count("(", 0, sm.start()) - piece_f.count(")", 0, sm.start())
@@ -381,6 +398,6 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         if not name or is_catchall(name):
             continue
         cleaned = clean_agency_name(name)
-        if cleaned and not is_catchall(cleaned):
+        if cleaned and not is_catchall(cleaned) and len(_key(cleaned).replace("cac ", "").split()) >= 2:
             result.append(Named(cleaned, (start + a, start + b)))
     return result

@@ -50,7 +50,7 @@ _MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
 _MD_STRONG_RE = re.compile(r"\*\*|__")
 _MD_EM_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
-_MD_BULLET_RE = re.compile(r"^(\s*)\*\s+", re.MULTILINE)
+_MD_BULLET_RE = re.compile(r"^([ \t]*)\*[ \t]+", re.MULTILINE)
 _SPACES_RE = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u00ad]")
 
@@ -67,7 +67,6 @@ _LINE_START_RE = re.compile(
     re.VERBOSE,
 )
 _SENTENCE_END_RE = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
-_CONNECTOR_END_RE = re.compile(r"(?:,|\b(?:và|của|với|giữa|về|tại|cho|các|những|trong|từ|đến|là))\s*$")
 
 
 def _is_caps(line: str) -> bool:
@@ -86,7 +85,7 @@ def _joins(prev: str, nxt: str, blank_between: bool) -> bool:
     first = nxt[0]
     if blank_between:
         # A page break inside a sentence: the next page starts in lower case.
-        return first.islower() or bool(_CONNECTOR_END_RE.search(prev)) and not first.isdigit()
+        return first.islower()
     return True
 
 

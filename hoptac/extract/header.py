@@ -56,9 +56,7 @@ _PLACE_DATE_RE = re.compile(
 _NEWS_DATE_RE = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})\s+\d{1,2}:\d{2}")
 _NEWS_HINT_RE = re.compile(r"luot xem|chia se|tin khac|lien ket website|ngay dang|cap nhat luc")
 _SUBJECT_RE = re.compile(r"^(?:v/v|ve viec|ve)\b\s*:?\s*")
-_BODY_START_RE = re.compile(
-    r"^(?:can cu|thuc hien|kinh gui|nham|de|tren co so|theo|nhan|trong|tai|ngay|i\.|1\.)\b"
-)
+_BODY_START_RE = re.compile(r"^(?:can cu|kinh gui|i\.|1\.)")
 _SIGN_TITLE_RE = re.compile(
     r"^(?:tm\.|t/m\b|kt\.|tl\.|tuq\.|q\.|chu tich|pho chu tich|giam doc|pho giam doc|bi thu|pho bi thu|"
     r"truong ban|pho truong ban|chanh van phong|truong phong|thu truong|huyen truong|tinh truong)"
@@ -119,10 +117,13 @@ def _cells(line: Line) -> list[tuple[str, int]]:
 def _proper_case(caps: str) -> str:
     """ "ỦY BAN NHÂN DÂN TỈNH BẮC GIANG" → "Ủy ban nhân dân tỉnh Bắc Giang"."""
     text = " ".join(caps.split())
+    for committee in ("tỉnh ủy", "huyện ủy", "thành ủy", "khu ủy", "đảng ủy"):
+        if vocab.fold(text).startswith(vocab.fold(committee) + " "):
+            rest = text[len(committee) :].split()
+            return committee.capitalize() + " " + " ".join(w.capitalize() for w in rest)
     expanded = vocab.expand_abbreviations(text)
     words = expanded.split()
     folded = [vocab.fold(w) for w in words]
-    levels = {"tinh", "huyen", "thanh", "pho", "thi", "xa", "quan", "phuong"}
     # The place is whatever follows the last level word.
     cut = len(words)
     for i in range(len(words) - 1, -1, -1):
@@ -140,10 +141,6 @@ def _proper_case(caps: str) -> str:
         cut_words = len(match.name.split())
         head_cased = match.name + " " + " ".join(w.lower() for w in head.split()[cut_words:])
     head_cased = head_cased[:1].upper() + head_cased[1:]
-    for party in ("tỉnh ủy", "huyện ủy", "thành ủy", "khu ủy", "đảng ủy"):
-        if head_cased.lower().startswith(party):
-            head_cased = party.capitalize() + head_cased[len(party) :]
-    del levels
     return (head_cased.strip() + " " + place).strip()
 
 
@@ -244,20 +241,22 @@ def read_header(layout: Layout) -> Header:
                 if nm:
                     number = Named(nm[1], (line.start + offset + m.start(1), line.start + offset + m.start(1) + nm.end(1)))
                 continue
-            pm = _PLACE_DATE_RE.match(cell)
+            pm = _PLACE_DATE_RE.match(folded)
             if pm and date is None:
                 dates = find_dates(cell[pm.end() :], line.start + offset + pm.end())
                 if dates:
-                    place_text = pm[1].strip()
+                    place_text = cell[pm.start(1) : pm.end(1)].strip()
                     place = Named(place_text, (line.start + offset + pm.start(1), line.start + offset + pm.start(1) + len(place_text)))
                     date = Named(dates[0].value, dates[0].span)
                     continue
             if not seen_number and kind is None and _is_caps(cell):
                 issuer_lines.append(cell)
 
-    # The kind word and the title after it.
+    # The kind word and the title after it, before the first body paragraph.
     for line in lines[:limit]:
         text = line.text.strip()
+        if len(text) > 120 and not _is_caps(text) or _BODY_START_RE.match(fold_same_length(text)):
+            break
         if not text or not _is_caps(text):
             continue
         found = _kind_of_caps_line(fold_same_length(text))

@@ -103,7 +103,7 @@ def find_parties(title: Named | None) -> list[Party]:
         return _foreign_only(text, start)
     rest_at = g.end()
     rest = folded[rest_at:]
-    sep = re.search(r"\s+voi\s+", rest) or re.search(r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest)
+    sep = re.search(r"\s+v[a-z]i\s+", rest) or re.search(r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest)
     if not sep:
         return _foreign_only(text, start)
     a_text = text[rest_at : rest_at + sep.start()]

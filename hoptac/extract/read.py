@@ -14,6 +14,7 @@ unzipping, and a PDF's page count before extracting.
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import io
 import logging
 import os
@@ -212,9 +213,11 @@ def _decode_html(data: bytes, source: str) -> tuple[str, str]:
                 name = ""
             if name and name not in _WESTERN:
                 try:
-                    return unicodedata.normalize("NFC", data.decode(name)), name
+                    text = unicodedata.normalize("NFC", data.decode(name))
                 except UnicodeError:
                     pass  # a wrong declaration: detect instead
+                else:
+                    return text, {"cp1258": "windows-1258"}.get(name, name)
     return _decode_text(data, source)
 
 
@@ -626,7 +629,7 @@ class _Numbering:
         levels.update(replaced)
         for ilvl, start in starts.items():
             if ilvl in levels:
-                levels[ilvl] = _Level(**{**levels[ilvl].__dict__, "start": start})
+                levels[ilvl] = dataclasses.replace(levels[ilvl], start=start)
         return abstract_id, levels
 
     def label(self, paragraph: Any) -> str:

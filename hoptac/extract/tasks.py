@@ -156,7 +156,8 @@ def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]
             text, base, folded = rest, base + text_off, folded[text_off:]
         # "X chủ trì, phối hợp với Y": X leads (with no X, the heading's agency does).
         for m in _LEAD_RE.finditer(folded):
-            sentence_start = max(folded.rfind(". ", 0, m.start()) + 2, folded.rfind("; ", 0, m.start()) + 2, 0)
+            cuts = [folded.rfind(sep, 0, m.start()) for sep in (". ", "; ")]
+            sentence_start = max((c + 2 for c in cuts if c >= 0), default=0)
             prefix = text[sentence_start : m.start()]
             if prefix.strip(" ,-+•*"):
                 lead.extend(_subject(prefix, base + sentence_start))
