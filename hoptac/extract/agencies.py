@@ -56,10 +56,12 @@ def grammar() -> Grammar:
             if re.search(r",| va | - |-", key):
                 protect.append(key)
     return Grammar(
-        heads=re.compile(r"(?:" + _alternation(sections["heads"]) + r")(?![\w])"),
+        heads=re.compile(
+            r"(?!(?:" + _alternation(sections["not_heads"]) + r")(?![\w]))(?:" + _alternation(sections["heads"]) + r")(?![\w])"
+        ),
         stops=re.compile(r"(?<![\w])(?:" + _alternation(sections["stops"]) + r")(?![\w])"),
-        catchall=frozenset(sections["catchall"]),
-        keep=tuple(sections["keep"]),
+        catchall=frozenset(" ".join(c.replace(",", " ").split()) for c in sections["catchall"]),
+        keep=tuple(" ".join(k.replace(",", " ").split()) for k in sections["keep"]),
         protect=re.compile(_alternation(protect)),
     )
 
@@ -81,8 +83,12 @@ _PAREN_RE = re.compile(r"\s*\([^)]*\)")
 _OF_PROVINCE_RE = re.compile(r"\bcủa (tỉnh|huyện|thành phố|thị xã)\b")
 
 
+_LEVEL_SPELLING = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "thanh pho": "thành phố", "thi xa": "thị xã"}
+_LEVEL_END_RE = re.compile(r"\s+(t[iỉíìĩị]nh|huy[eêéèẻẽẹếềểễệ]n|th[aà]nh ph[oốồổỗộ])$", re.IGNORECASE)
+
+
 def is_catchall(name: str) -> bool:
-    key = _key(name)
+    key = " ".join(_key(name).replace(",", " ").split())
     g = grammar()
     if any(key.startswith(k) for k in g.keep):
         return False
@@ -99,6 +105,7 @@ def clean_agency_name(name: str) -> str:
     name = vocab.expand_abbreviations(name)
     name = _OF_PROVINCE_RE.sub(r"\1", name)
     name = re.sub(r"\s+", " ", name).strip()
+    name = _LEVEL_END_RE.sub(lambda m: " " + _LEVEL_SPELLING[vocab.fold(m[1])], name)
     # "Ủy ban nhân dân huyện, thành phố" is the group of every district's committee.
     name = re.sub(
         r"^(Ủy ban nhân dân)\s+(huyện, thành phố|huyện, thị xã, thành phố|xã, thị trấn|xã, phường, thị trấn)$",
@@ -208,7 +215,8 @@ def _vocab_names() -> re.Pattern[str]:
                 key = fold_same_length(" ".join(variant.split()))
                 if len(key) > 3:
                     names.add(key)
-    return re.compile(_alternation(list(names)) + r"(?!\w)")
+    alternation = _alternation(list(names)).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\-", r"\s*-\s*")
+    return re.compile("(?:" + alternation.replace(r"\ ", r"\s+") + r")(?!\w)")
 
 
 def _name_core_end(piece_f: str) -> int:
@@ -237,6 +245,7 @@ def _fuzzy_index() -> tuple[tuple[str, str], ...]:
     return tuple(out.items())
 
 
+_LEVEL_KEYS = frozenset({"tinh", "huyen", "xa", "pho", "thanh", "thi", "tran"})
 _LEVEL_TAIL_RE = re.compile(r"^\s*(tinh|huyen|thanh pho|thi xa|xa)\b")
 
 
@@ -255,6 +264,9 @@ def _fuzzy_name(printed: str, cutoff: float) -> tuple[str, int] | None:
         if len(key) < 4:
             continue
         found = process.extractOne(key, keys, scorer=fuzz.ratio, score_cutoff=cutoff)
+        # A trailing level word belongs to the name only in group names ("… các xã, thị trấn").
+        if found is not None and key.split()[-1] in _LEVEL_KEYS and found[0].split()[-1] not in _LEVEL_KEYS:
+            found = None
         if found is not None:
             # The longest prefix that still reads as a name is the fullest name; printed exactly
             # (diacritics and all) it stays as printed: no words the document never prints.
@@ -294,6 +306,8 @@ def _tail_end(text: str, folded: str, pos: int, end: int) -> int:
 
 
 _SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|phong|hội|hoi)\s*:?\s+(?=\S)", re.IGNORECASE)
+# "các cơ quan của Bộ Ngoại giao": the body the offices belong to.
+_OF_BODY_RE = re.compile(r"\s*(?:cac\s+)?(?:co quan|don vi)\s+cua\s+(?=bo\b)")
 _SHARED_WORDS = {"so": "Sở", "bo": "Bộ", "ban": "Ban", "phong": "Phòng", "hoi": "Hội"}
 
 
@@ -321,6 +335,9 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             b -= 1
         if a >= b:
             continue
+        of = _OF_BODY_RE.match(folded, a, b)
+        if of:
+            a = of.end()
         m = _SHARED_HEAD_RE.match(text[a:b])
         if m and (not g.heads.match(folded[a:b]) or vocab.fold(m[0]).strip(" :") in ("cac so", "cac bo", "cac ban", "cac phong", "cac hoi")):
             if ":" in m[0] or len(text[a:b]) > len(m[0]) + 2:
@@ -331,24 +348,15 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         known = known_m is not None
         head_here = bool(g.heads.match(piece_f)) or known
         stop = None
-        if known_m is not None and until_verb:
-            # After a known name only its level word and place may follow ("… tỉnh Bắc Giang").
-            cut = _tail_end(text, folded, a + known_m.end(), b)
-            if text[cut:b].strip() and not text[cut:b].lstrip().startswith("("):
-                b = cut
-                piece_f = folded[a:b]
-                stop_after = True
-            else:
-                stop_after = False
-        else:
-            stop_after = False
         garbled = _garbled(text[a:b])
         if (not known or garbled) and not shared and not is_catchall(text[a:b]):
             fixed = _fuzzy_name(text[a:b], 84.0 if garbled else 90.0)
             if fixed is not None and not garbled and _key(fixed[0]).split()[:1] != _key(text[a:b]).split()[:1]:
                 fixed = None  # clean text must at least name the same kind of body
-            if fixed is not None and known_m is not None and a + fixed[1] <= a + known_m.end():
+            if fixed is not None and known_m is not None and fixed[1] <= known_m.end():
                 fixed = None
+            if fixed is not None and not garbled and text[a + fixed[1] : b].strip():
+                fixed = None  # in clean text a partial match is some other body's longer name
             if fixed is not None:
                 name_end = a + fixed[1]
                 out.append((fixed[0] + _level_tail(text[a:name_end], fixed[0]), a, name_end))
@@ -356,6 +364,14 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
                 if text[name_end:b].strip():
                     break  # a verb follows the name
                 continue
+        stop_after = False
+        if known_m is not None and until_verb:
+            # After a known name only its level word and place may follow ("… tỉnh Bắc Giang").
+            cut = _tail_end(text, folded, a + known_m.end(), b)
+            if text[cut:b].strip() and not text[cut:b].lstrip().startswith("("):
+                b = cut
+                piece_f = folded[a:b]
+                stop_after = True
         if until_verb and not stop_after:
             core = _name_core_end(piece_f)
             for sm in g.stops.finditer(piece_f, max(1, core)):

@@ -851,7 +851,7 @@ class _DocxText:
                 body = decode_legacy(unit.raw, verdict)
             else:
                 body = unit.raw
-            return unit.label + body
+            return (unit.label + body).strip()
 
         blocks: list[str | list[str]] = [
             text(b) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b]

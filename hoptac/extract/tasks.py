@@ -101,16 +101,14 @@ def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
     if m:
         head, start, folded = head[m.end() :], start + m.end(), folded[m.end() :]
     head_clean = head.rstrip(" .:;")
-    if not head_clean or len(head_clean) > 200:
+    if not head_clean or len(head_clean) > 200 or re.search(r"[.;]\s", head_clean):
         return [], False, False
-    if re.search(r"[.;]\s", head_clean):
-        return [], False, False
-    whole = vocab.match_agency(head_clean)
-    if is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded):
-        return [], True, True
     names = parse_agency_list(head_clean, start)
     if names and _consumes(head_clean, names, start):
         return names, True, False
+    if is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded):
+        return names, True, not names
+    whole = vocab.match_agency(head_clean)
     if whole is not None:
         return [Named(whole.name, (start, start + len(head_clean)))], True, False
     return [], False, False
@@ -223,7 +221,11 @@ def _title(item: Item, is_heading: bool) -> str:
         _h, _s, rest = _split_heading(item)
         if rest:
             return _first_sentence(rest)
-        first = next((ln.text for ln in item.body if ln.text.strip()), "")
+        body = [ln.text for ln in item.body if ln.text.strip()]
+        first = body[0] if body else ""
+        # "Chủ trì, phối hợp với …:" introduces bullets: the sentence runs on into the first one.
+        if first.rstrip().endswith(":") and len(body) > 1:
+            return first.rstrip() + " " + _first_sentence(body[1])
         return _first_sentence(first)
     return _first_sentence(head)
 
