@@ -288,7 +288,7 @@ def _garbled(text: str) -> bool:
 
 
 _LEVEL_WORDS_RE = re.compile(
-    r"\s+(?:cac\s+)?(?:tinh|huyen|thanh pho|thi xa|xa|phuong|thi tran)(?:\s*,\s*(?:thanh pho|thi xa|thi tran|phuong))*(?![\w])"
+    r"\s+(?:cua\s+)?(?:cac\s+)?(?:tinh|huyen|thanh pho|thi xa|xa|phuong|thi tran)(?:\s*,\s*(?:thanh pho|thi xa|thi tran|phuong))*(?![\w])"
 )
 
 

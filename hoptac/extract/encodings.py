@@ -125,7 +125,10 @@ _CP1252_HIGH = {
 }  # the five bytes Windows-1252 leaves unassigned stay C1 controls
 
 # PDF text layers of .Vn fonts put out these for the TCVN3 codes of ư (0xAD) and ã (0xB7).
-_PDF_GLYPH_RE = re.compile("(?<=[^\\W\\d_])[\u2212\u2219]|[\u2212\u2219](?=[^\\W\\d_])")
+# Only next to a letter or another TCVN3 code ("®∙" is "đã"): "5 − 3" keeps its minus.
+_PDF_GLYPH_RE = re.compile(
+    "(?<=[^\\W\\d_]|[\xa1-\xfe])[\u2212\u2219]|[\u2212\u2219](?=[^\\W\\d_]|[\xa1-\xfe])"
+)
 _PDF_GLYPHS = {"\u2212": "\xad", "\u2219": "\xb7"}
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -397,10 +400,18 @@ def _utf16_without_bom(data: bytes) -> str | None:
     zero_odd = sample[1::2].count(0)
     zero_even = sample[0::2].count(0)
     if zero_odd >= 0.3 * pairs and zero_even <= 0.02 * pairs:
-        return "utf-16-le"
-    if zero_even >= 0.3 * pairs and zero_odd <= 0.02 * pairs:
-        return "utf-16-be"
-    return None
+        codec = "utf-16-le"
+    elif zero_even >= 0.3 * pairs and zero_odd <= 0.02 * pairs:
+        codec = "utf-16-be"
+    else:
+        return None
+    # Binary data can have that pattern too; text decodes to Latin and Vietnamese letters.
+    text = sample[: pairs * 2].decode(codec, errors="replace")
+    latin = len(_LATIN_TEXT_RE.findall(text))
+    return codec if latin >= 0.9 * len(text) else None
+
+
+_LATIN_TEXT_RE = re.compile("[\t\n\r\x20-\x7e\u00a0-\u024f\u0300-\u036f\u1e00-\u1eff\u2000-\u206f]")
 
 
 def _cp1252(data: bytes) -> str:

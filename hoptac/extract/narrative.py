@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from hoptac.extract.agencies import parse_agency_list
-from hoptac.extract.find import find_dates
+from hoptac.extract.find import Found, find_dates
 from hoptac.extract.model import Event, Named, Reporting, Span
 from hoptac.extract.text import fold_same_length, sentences
 
@@ -36,19 +36,37 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
             ]
             if not dates:
                 continue
-            for kind, pattern in EVENT_WORDS:
-                for m in pattern.finditer(folded):
-                    pos = s + m.start()
-                    nearest = min(dates, key=lambda d: min(abs(d.span[0] - pos), abs(d.span[1] - pos)))
-                    key = (nearest.value, kind)
-                    if key in seen:
-                        continue
-                    # "ký ngày 18/2/1979" in a treaty's name is not an event of this document.
-                    if _NOT_EVENT_RE.search(folded[max(0, m.start() - 10) : m.end() + 12]):
-                        continue
-                    seen.add(key)
-                    events.append(Event(nearest.value, kind, " ".join(sentence.split())[:300], (s, e)))
+            bracketed = [(d, text[max(0, d.span[0] - 8) : d.span[0]].rstrip().endswith("(")) for d in dates]
+            hits = [(m.start(), m.end(), kind) for kind, pattern in EVENT_WORDS for m in pattern.finditer(folded)]
+            for start_, end_, kind in sorted(hits):
+                pos = s + start_
+                date = _date_for(pos, s + end_, bracketed, [s + h[0] for h in hits if h[0] != start_])
+                if date is None:
+                    continue
+                key = (date.value, kind)
+                # "ký ngày 18/2/1979" in a treaty's name is not an event of this document.
+                if key in seen or _NOT_EVENT_RE.search(folded[max(0, start_ - 10) : end_ + 12]):
+                    continue
+                seen.add(key)
+                events.append(Event(date.value, kind, " ".join(sentence.split())[:300], (s, e)))
     return events
+
+
+def _date_for(start: int, end: int, dates: list[tuple[Found, bool]], others: list[int]) -> Found | None:
+    """The date an event word refers to: a date in brackets right after it ("buổi làm việc …
+    (tháng 5 năm 2022)"), else the nearest one; never across another event word."""
+    best: tuple[int, Found] | None = None
+    for d, bracketed in dates:
+        after = d.span[0] >= end
+        if bracketed and not after:
+            continue  # a bracketed date qualifies what precedes it
+        lo, hi = (end, d.span[0]) if after else (d.span[1], start)
+        if any(lo <= o < hi for o in others):
+            continue
+        distance = hi - lo - (1000 if bracketed else 0)
+        if hi - lo <= 400 and (best is None or distance < best[0]):
+            best = (distance, d)
+    return best[1] if best else None
 
 
 _REPORT_RE = re.compile(r"\bbao cao\b")

@@ -415,15 +415,16 @@ def lookup_locality(
             return (same or found)[0]
     if not fuzzy:
         return None
-    query = _loose(keys[-1])
-    if len(_compact(query)) < 5 or not query.isascii():
-        return None
     best: tuple[float, Locality] | None = None
-    hits = process.extract(query, latin, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=10)
-    for choice, score, _ in hits:
-        found = _filter(index[choice], country, level)
-        if found and (best is None or score > best[0]):
-            best = (score, found[0])
+    for key in keys:
+        query = _loose(key)
+        if len(_compact(query)) < 5 or not query.isascii():
+            continue
+        hits = process.extract(query, latin, scorer=fuzz.ratio, score_cutoff=score_cutoff, limit=10)
+        for choice, score, _ in hits:
+            found = _filter(index[choice], country, level)
+            if found and (best is None or score > best[0]):
+                best = (score, found[0])
     return best[1] if best else None
 
 
