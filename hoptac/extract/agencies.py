@@ -57,7 +57,11 @@ def grammar() -> Grammar:
                 protect.append(key)
     return Grammar(
         heads=re.compile(
-            r"(?!(?:" + _alternation(sections["not_heads"]) + r")(?![\w]))(?:" + _alternation(sections["heads"]) + r")(?![\w])"
+            r"(?!(?:"
+            + _alternation(sections["not_heads"])
+            + r")(?![\w]))(?:"
+            + _alternation(sections["heads"])
+            + r")(?![\w])"
         ),
         stops=re.compile(r"(?<![\w])(?:" + _alternation(sections["stops"]) + r")(?![\w])"),
         catchall=frozenset(" ".join(c.replace(",", " ").split()) for c in sections["catchall"]),
@@ -76,7 +80,8 @@ def starts_with_agency(text: str) -> bool:
 
 
 _TAIL_RE = re.compile(
-    r"\s*(?:\b(?:và|cùng)\s+)?(?:các|những)?\s*(?:cơ quan|đơn vị|địa phương|sở|ngành)[^;]*?(?:liên quan|có liên quan)\b.*$",
+    r"\s*(?:\b(?:và|cùng)\s+)?(?:các|những)?\s*(?:cơ quan|đơn vị|địa phương|sở|ngành)"
+    r"[^;]*?(?:liên quan|có liên quan)\b.*$",
     re.IGNORECASE,
 )
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")
@@ -288,7 +293,8 @@ def _garbled(text: str) -> bool:
 
 
 _LEVEL_WORDS_RE = re.compile(
-    r"\s+(?:cua\s+)?(?:cac\s+)?(?:tinh|huyen|thanh pho|thi xa|xa|phuong|thi tran)(?:\s*,\s*(?:thanh pho|thi xa|thi tran|phuong))*(?![\w])"
+    r"\s+(?:cua\s+)?(?:cac\s+)?(?:tinh|huyen|thanh pho|thi xa|xa|phuong|thi tran)"
+    r"(?:\s*,\s*(?:thanh pho|thi xa|thi tran|phuong))*(?![\w])"
 )
 
 
@@ -339,10 +345,16 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         if of:
             a = of.end()
         m = _SHARED_HEAD_RE.match(text[a:b])
-        if m and (not g.heads.match(folded[a:b]) or vocab.fold(m[0]).strip(" :") in ("cac so", "cac bo", "cac ban", "cac phong", "cac hoi")):
-            if ":" in m[0] or len(text[a:b]) > len(m[0]) + 2:
-                shared = _SHARED_WORDS.get(vocab.fold(m[1]), "Sở")
-                a += m.end()
+        if (
+            m
+            and (
+                not g.heads.match(folded[a:b])
+                or vocab.fold(m[0]).strip(" :") in ("cac so", "cac bo", "cac ban", "cac phong", "cac hoi")
+            )
+            and (":" in m[0] or len(text[a:b]) > len(m[0]) + 2)
+        ):
+            shared = _SHARED_WORDS.get(vocab.fold(m[1]), "Sở")
+            a += m.end()
         piece_f = folded[a:b]
         known_m = _vocab_names().match(piece_f)
         known = known_m is not None

@@ -50,10 +50,11 @@ SYMBOLS = {
     "CTr": "Chương trình",
     "TTr": "Tờ trình",
 }
-_KIND_BEFORE_RE = re.compile(
-    r"\b(" + "|".join(sorted(KINDS, key=len, reverse=True)) + r")\s*(?:so\s*:?\s*)?$"
+_KIND_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(KINDS, key=len, reverse=True)) + r")\s*(?:so\s*:?\s*)?$")
+_ISSUER_AFTER_RE = re.compile(
+    r"^\s*,?\s*(?:cua|do)\s+(.{3,90}?)"
+    r"(?=\s+(?:ve|ban hanh|phe duyet|huong dan|thuc hien|trien khai|quy dinh|tai)\b|[,;:(]|\.\s|$)"
 )
-_ISSUER_AFTER_RE = re.compile(r"^\s*,?\s*(?:cua|do)\s+(.{3,90}?)(?=\s+(?:ve|ban hanh|phe duyet|huong dan|thuc hien|trien khai|quy dinh|tai)\b|[,;:(]|\.\s|$)")
 _ISSUER_BEFORE_RE = re.compile(r"\bcua\s+(.{3,60}?)\s+tai\s*$")
 
 
@@ -70,7 +71,11 @@ def _kind(folded_before: str, number: str) -> str:
 def _issuer(text: str, province: str | None) -> str:
     name = vocab.expand_abbreviations(" ".join(text.split()))
     if province:
-        name = re.sub(r"^((?:Chủ tịch |Thường trực )?Ủy ban nhân dân tỉnh|(?:Thường trực |Ban Thường vụ )?Tỉnh ủy)$", rf"\1 {province}", name)
+        name = re.sub(
+            r"^((?:Chủ tịch |Thường trực )?Ủy ban nhân dân tỉnh|(?:Thường trực |Ban Thường vụ )?Tỉnh ủy)$",
+            rf"\1 {province}",
+            name,
+        )
         name = re.sub(r"^(Ban Chấp hành Đảng bộ tỉnh)$", rf"\1 {province}", name)
     return name
 

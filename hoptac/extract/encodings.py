@@ -51,8 +51,7 @@ def _toned(base: str, tone: str) -> str:
 
 # Every letter of the Vietnamese alphabet in NFC, lower then upper case (ASCII ones included).
 VIETNAMESE_LETTERS: frozenset[str] = frozenset(
-    [_toned(v, t) for v in _VOWELS + _VOWELS.upper() for t in _TONES]
-    + list("bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX")
+    [_toned(v, t) for v in _VOWELS + _VOWELS.upper() for t in _TONES] + list("bcdđghklmnpqrstvxBCDĐGHKLMNPQRSTVX")
 )
 
 # ---------------------------------------------------------------------------------------------
@@ -119,16 +118,12 @@ _VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_DECODE), key=len, rever
 # ---------------------------------------------------------------------------------------------
 # Bytes 0x80–0x9F: Windows-1252 punctuation (“ ” – …), which legacy documents use as such.
 _CP1252_HIGH = {
-    code: bytes([code]).decode("cp1252")
-    for code in range(0x80, 0xA0)
-    if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+    code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0) if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 }  # the five bytes Windows-1252 leaves unassigned stay C1 controls
 
 # PDF text layers of .Vn fonts put out these for the TCVN3 codes of ư (0xAD) and ã (0xB7).
 # Only next to a letter or another TCVN3 code ("®∙" is "đã"): "5 − 3" keeps its minus.
-_PDF_GLYPH_RE = re.compile(
-    "(?<=[^\\W\\d_]|[\xa1-\xfe])[\u2212\u2219]|[\u2212\u2219](?=[^\\W\\d_]|[\xa1-\xfe])"
-)
+_PDF_GLYPH_RE = re.compile("(?<=[^\\W\\d_]|[\xa1-\xfe])[\u2212\u2219]|[\u2212\u2219](?=[^\\W\\d_]|[\xa1-\xfe])")
 _PDF_GLYPHS = {"\u2212": "\xad", "\u2219": "\xb7"}
 
 _WORD_RE = re.compile(r"[^\W\d_]+")
@@ -176,9 +171,7 @@ _CAPS_RE = re.compile("[A-ZĂÂÊÔƠƯĐ][^\\W\\d_]*[^\\x00-\\x7f]|[^\\x00-\\x7
 
 def _lower_toned_only(word: str) -> bool:
     """A word whose only lower-case letters are toned ones: possibly capitals typed in TCVN3."""
-    return any(c.islower() and not c.isascii() for c in word) and not any(
-        c.islower() and c.isascii() for c in word
-    )
+    return any(c.islower() and not c.isascii() for c in word) and not any(c.islower() and c.isascii() for c in word)
 
 
 def _caps_syllable(word: str) -> bool:
@@ -250,8 +243,7 @@ def decode_legacy(text: str, encoding: str, upper: bool = False) -> str:
 _HINT_CHARS = re.escape(
     "".join(
         sorted(
-            ({chr(c) for c in _TCVN3_BYTES} | {c for s in _VNI_DECODE for c in s if ord(c) > 0x7F})
-            - VIETNAMESE_LETTERS
+            ({chr(c) for c in _TCVN3_BYTES} | {c for s in _VNI_DECODE for c in s if ord(c) > 0x7F}) - VIETNAMESE_LETTERS
         )
     )
     + "\u2212\u2219"

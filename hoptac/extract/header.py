@@ -28,7 +28,10 @@ KIND_WORDS = (
     ("quyet_dinh", ("quyet dinh",)),
     ("thong_bao", ("thong bao",)),
     ("cong_van", ("cong van",)),
-    ("khac", ("to trinh", "chuong trinh", "huong dan", "nghi quyet", "chi thi", "de an", "quy che", "ke hoach lien tich")),
+    (
+        "khac",
+        ("to trinh", "chuong trinh", "huong dan", "nghi quyet", "chi thi", "de an", "quy che", "ke hoach lien tich"),
+    ),
 )
 SYMBOL_KINDS = {
     "KH": "ke_hoach",
@@ -46,13 +49,9 @@ SYMBOL_KINDS = {
 _MOTTO_RE = re.compile(
     r"^(cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|dang cong san viet nam|\*+|-+)$"
 )
-_METADATA_RE = re.compile(
-    r"^(so hieu|loai van ban|noi ban hanh|co quan ban hanh|nguoi ky|ngay ban hanh)\s*:\s*(\S.*)$"
-)
+_METADATA_RE = re.compile(r"^(so hieu|loai van ban|noi ban hanh|co quan ban hanh|nguoi ky|ngay ban hanh)\s*:\s*(\S.*)$")
 _NUMBER_LINE_RE = re.compile(r"^so\s*(?:hieu)?\s*:?\s*(\S*)")
-_PLACE_DATE_RE = re.compile(
-    r"([^\W\d_][^\d,:;|()]{1,40}?)\s*,\s*(?=ngay\b|\d{1,2}/\d{1,2}/\d{4})"
-)
+_PLACE_DATE_RE = re.compile(r"([^\W\d_][^\d,:;|()]{1,40}?)\s*,\s*(?=ngay\b|\d{1,2}/\d{1,2}/\d{4})")
 _NEWS_DATE_RE = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})\s+\d{1,2}:\d{2}")
 _NEWS_HINT_RE = re.compile(r"luot xem|chia se|tin khac|lien ket website|ngay dang|cap nhat luc")
 _SUBJECT_RE = re.compile(r"^(?:v/v|ve viec|ve)\b\s*:?\s*")
@@ -239,14 +238,19 @@ def read_header(layout: Layout) -> Header:
                 raw = cell[m.start(1) :]
                 nm = NUMBER_RE.match(raw)
                 if nm:
-                    number = Named(nm[1], (line.start + offset + m.start(1), line.start + offset + m.start(1) + nm.end(1)))
+                    number = Named(
+                        nm[1], (line.start + offset + m.start(1), line.start + offset + m.start(1) + nm.end(1))
+                    )
                 continue
             pm = _PLACE_DATE_RE.match(folded)
             if pm and date is None:
                 dates = find_dates(cell[pm.end() :], line.start + offset + pm.end())
                 if dates:
                     place_text = cell[pm.start(1) : pm.end(1)].strip()
-                    place = Named(place_text, (line.start + offset + pm.start(1), line.start + offset + pm.start(1) + len(place_text)))
+                    place = Named(
+                        place_text,
+                        (line.start + offset + pm.start(1), line.start + offset + pm.start(1) + len(place_text)),
+                    )
                     date = Named(dates[0].value, dates[0].span)
                     continue
             if not seen_number and kind is None and _is_caps(cell):
@@ -298,7 +302,9 @@ def read_header(layout: Layout) -> Header:
             break
     if not news and number_line is None and kind is None:
         head_text = fold_same_length("\n".join(x.text for x in lines[:30]))
-        news = bool(_NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:])))) and not head_text.startswith("so")
+        news = bool(
+            _NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:])))
+        ) and not head_text.startswith("so")
         if news and title is None:
             first = next((x for x in lines if len(x.text.split()) >= 5), None)
             if first:
@@ -332,7 +338,11 @@ def read_header(layout: Layout) -> Header:
             kind = "cong_van"
     if kind is None:
         body = fold_same_length(layout.text[:6000])
-        kind = "ke_hoach" if re.search(r"k\w{0,2} hoach\s+(?:\S+\s+){0,4}nh\w{0,2} sau|k\w{0,2} hoach nay", body) else "khac"
+        kind = (
+            "ke_hoach"
+            if re.search(r"k\w{0,2} hoach\s+(?:\S+\s+){0,4}nh\w{0,2} sau|k\w{0,2} hoach nay", body)
+            else "khac"
+        )
 
     # Untitled (OCR'd) documents: the opening lines are the title.
     if title is None and not news:
@@ -419,7 +429,9 @@ def _opening_title(lines: list[Line]) -> tuple[Named | None, int | None]:
     return Named(value, (picked[0].start, picked[-1].end)), picked[-1].index
 
 
-def _issuer_from_body(layout: Layout, place: str | None) -> tuple[str | None, tuple[int, int] | None, str | None, str | None]:
+def _issuer_from_body(
+    layout: Layout, place: str | None
+) -> tuple[str | None, tuple[int, int] | None, str | None, str | None]:
     """The issuer of a document whose header is missing: the body names it, or the signature does."""
     text = layout.text
     folded = fold_same_length(text)
@@ -430,7 +442,9 @@ def _issuer_from_body(layout: Layout, place: str | None) -> tuple[str | None, tu
         loc = vocab.lookup_locality(raw_place, country="VN")
         name = loc.name if loc else raw_place.title()
         body = text[m.start(1) : m.end(1)]
-        body_name = "Ủy ban nhân dân" if vocab.fold(body) in ("uy ban nhan dan", "ubnd") else vocab.expand_abbreviations(body)
+        body_name = (
+            "Ủy ban nhân dân" if vocab.fold(body) in ("uy ban nhan dan", "ubnd") else vocab.expand_abbreviations(body)
+        )
         match = vocab.match_agency(body_name)
         if match is not None:
             body_name = match.name

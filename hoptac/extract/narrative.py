@@ -13,10 +13,25 @@ __all__ = ["find_events", "find_reporting"]
 
 # On folded text; OCR-tolerant where the words are short.
 EVENT_WORDS = (
-    ("ky_ket", re.compile(r"\bky ket\b|\bda ky\b|\bky (?:thoa thuan|bien ban|ban ghi nho|y dinh thu)|\bky k\w{1,3}t\b")),
+    (
+        "ky_ket",
+        re.compile(r"\bky ket\b|\bda ky\b|\bky (?:thoa thuan|bien ban|ban ghi nho|y dinh thu)|\bky k\w{1,3}t\b"),
+    ),
     ("hoi_nghi", re.compile(r"\bhoi nghi\b|\bhoi thao\b|\bdien dan\b|\bhoi cho\b|\ble ky niem\b")),
-    ("hoi_dam", re.compile(r"\bhoi dam\b|\bbuoi lam viec\b|\blam viec voi\b|\bhoi kien\b|\btoa dam\b|\btien hanh trao doi\b|\btrao doi ve\b|\bgap go\b")),
-    ("tham", re.compile(r"\bchuyen tham\b|\bsang tham\b|\bden tham\b|\btoi tham\b|\bkhao sat\b|\bdoan cong tac\b|\bdon tiep\b|\btham va lam viec\b")),
+    (
+        "hoi_dam",
+        re.compile(
+            r"\bhoi dam\b|\bbuoi lam viec\b|\blam viec voi\b|\bhoi kien\b|\btoa dam\b"
+            r"|\btien hanh trao doi\b|\btrao doi ve\b|\bgap go\b"
+        ),
+    ),
+    (
+        "tham",
+        re.compile(
+            r"\bchuyen tham\b|\bsang tham\b|\bden tham\b|\btoi tham\b|\bkhao sat\b"
+            r"|\bdoan cong tac\b|\bdon tiep\b|\btham va lam viec\b"
+        ),
+    ),
 )
 _NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
 
@@ -71,7 +86,8 @@ def _date_for(start: int, end: int, dates: list[tuple[Found, bool]], others: lis
 
 _REPORT_RE = re.compile(r"\bbao cao\b")
 _RECIPIENT_RE = re.compile(
-    r"\b(?:bao cao|gui(?: ve)?|ve)\s+(?=(?:uy ban|ubnd|so|bo|thuong truc|ban|tinh uy|van phong|hdnd|hoi dong|chu tich|cuc)\b)"
+    r"\b(?:bao cao|gui(?: ve)?|ve)\s+"
+    r"(?=(?:uy ban|ubnd|so|bo|thuong truc|ban|tinh uy|van phong|hdnd|hoi dong|chu tich|cuc)\b)"
 )
 _VAGUE_RE = re.compile(r"^(?:cap co tham quyen|cac co quan|co quan|cap tren|cap uy|lanh dao)")
 _DUE_RE = re.compile(r"tr\w{1,3}c\s*ngay\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(\s*h[ae]ng nam)?")

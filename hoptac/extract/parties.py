@@ -68,7 +68,13 @@ def _side(text: str, start: int) -> list[Party]:
 
 
 def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
-    label = {"tinh uy": "Tỉnh ủy", "huyen uy": "Huyện ủy", "thanh uy": "Thành ủy", "khu uy": "Khu ủy", "dang uy": "Đảng ủy"}[committee]
+    label = {
+        "tinh uy": "Tỉnh ủy",
+        "huyen uy": "Huyện ủy",
+        "thanh uy": "Thành ủy",
+        "khu uy": "Khu ủy",
+        "dang uy": "Đảng ủy",
+    }[committee]
     rest = text[pos + len(committee) :]
     folded = fold_same_length(rest)
     m = re.match(r"\s*(?:cac\s+)?(?:tinh|huyen|thanh pho)?\s*", folded)
@@ -76,7 +82,13 @@ def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
     if folded.startswith("khu tu tri", at):
         mm = re.match(r"[^,;()]+", rest[at:])
         full = mm[0].strip() if mm else rest[at:]
-        return [Party(f"{label} {full}", _country(full, text) or "CN", (start + pos, start + pos + len(committee) + at + len(full)))]
+        return [
+            Party(
+                f"{label} {full}",
+                _country(full, text) or "CN",
+                (start + pos, start + pos + len(committee) + at + len(full)),
+            )
+        ]
     parties = []
     for piece in re.finditer(r"[^,;]+", rest[at:]):
         name = piece[0].strip()
@@ -103,7 +115,9 @@ def find_parties(title: Named | None) -> list[Party]:
         return _foreign_only(text, start)
     rest_at = g.end()
     rest = folded[rest_at:]
-    sep = re.search(r"\s+v[a-z]i\s+", rest) or re.search(r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest)
+    sep = re.search(r"\s+v[a-z]i\s+", rest) or re.search(
+        r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest
+    )
     if not sep:
         return _foreign_only(text, start)
     a_text = text[rest_at : rest_at + sep.start()]

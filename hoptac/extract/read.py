@@ -80,9 +80,7 @@ def _format(source: str) -> str:
     suffix = Path(source).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         shown = f"({suffix}) " if suffix else ""
-        raise ReadError(
-            source, f"định dạng tệp {shown}không được hỗ trợ; hỗ trợ: {', '.join(SUPPORTED_SUFFIXES)}"
-        )
+        raise ReadError(source, f"định dạng tệp {shown}không được hỗ trợ; hỗ trợ: {', '.join(SUPPORTED_SUFFIXES)}")
     return "html" if suffix == ".htm" else suffix[1:]
 
 
@@ -193,9 +191,7 @@ def _read_text(data: bytes, source: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------
 # HTML.
 
-_META_CHARSET_RE = re.compile(
-    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE
-)
+_META_CHARSET_RE = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING_RE = re.compile(rb"""<\?xml[^>]{0,100}encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
 # Pages of the TCVN3 era declared a Western code page and relied on a .Vn font: ignore such a
 # declaration and detect, so the legacy text can be recognised.
@@ -299,9 +295,7 @@ class _HtmlText:
             self.buf.append("\n")
         elif tag in ("ul", "ol"):
             self.flush()
-            self.lists.append(
-                [int(el.get("start", "1"))] if tag == "ol" and el.get("start", "1").isdigit() else []
-            )
+            self.lists.append([int(el.get("start", "1"))] if tag == "ol" and el.get("start", "1").isdigit() else [])
             if tag == "ol" and not self.lists[-1]:
                 self.lists[-1] = [1]
         elif tag == "li":
@@ -438,11 +432,7 @@ def _read_docx(data: bytes, source: str) -> str:
         raise ReadError(source, "tệp .docx bất thường: bảng lồng nhau quá sâu") from None
     except Exception as exc:
         deep = "depth" in str(exc).lower()  # libxml2 refuses elements nested over 256 deep
-        reason = (
-            "tệp .docx bất thường: cấu trúc XML lồng nhau quá sâu"
-            if deep
-            else "tệp .docx hỏng, không đọc được"
-        )
+        reason = "tệp .docx bất thường: cấu trúc XML lồng nhau quá sâu" if deep else "tệp .docx hỏng, không đọc được"
         raise ReadError(source, reason) from exc
 
 
@@ -690,9 +680,7 @@ _RUN_TEXT: dict[str, Callable[[Any], str]] = {
     W + "softHyphen": lambda el: "\xad",
 }
 # Containers whose runs belong to the paragraph; w:del and w:moveFrom hold deleted text.
-_INLINE = {
-    W + t for t in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "customXml", "fldSimple", "moveTo")
-}
+_INLINE = {W + t for t in ("hyperlink", "ins", "smartTag", "sdt", "sdtContent", "customXml", "fldSimple", "moveTo")}
 
 
 class _TooDeep(Exception):
@@ -854,8 +842,7 @@ class _DocxText:
             return (unit.label + body).strip()
 
         blocks: list[str | list[str]] = [
-            text(b) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b]
-            for b in self.blocks
+            text(b) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b] for b in self.blocks
         ]
         return _render(blocks, fix=False)
 

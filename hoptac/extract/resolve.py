@@ -106,7 +106,11 @@ def resolve(text: str, source: str) -> Extraction:
     tasks = find_tasks(layout, default_year) if kind in TASK_KINDS else []
     exclude = {re.sub(r"\s+", "", vocab.fold(info.number.name))} if info.number else set()
     province = header.place if header.level in (None, "tỉnh") else None
-    body_start = layout.lines[header.title_line + 1].start if header.title_line is not None and header.title_line + 1 < len(layout.lines) else 0
+    body_start = (
+        layout.lines[header.title_line + 1].start
+        if header.title_line is not None and header.title_line + 1 < len(layout.lines)
+        else 0
+    )
     references = find_references(text[body_start:], exclude=exclude, province=province, year=default_year)
     references = [replace(r, span=(r.span[0] + body_start, r.span[1] + body_start)) for r in references]
 
@@ -130,7 +134,9 @@ def resolve(text: str, source: str) -> Extraction:
 
     budget: list[Budget] = []
     seen_amounts: set[int] = set()
-    for amount, span in find_money(text[: layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)]):
+    for amount, span in find_money(
+        text[: layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)]
+    ):
         if amount not in seen_amounts:
             seen_amounts.add(amount)
             budget.append(Budget(amount, "VND", span))
@@ -143,7 +149,10 @@ def resolve(text: str, source: str) -> Extraction:
     all_names += [r.to.name for r in reporting] + _recipient_names(layout)
     mapping = _unify(list(dict.fromkeys(all_names)))
     tasks = [replace(t, lead=_rename(t.lead, mapping), support=_rename(t.support, mapping)) for t in tasks]
-    reporting = [replace(r, to=Named(mapping.get(r.to.name, r.to.name), r.to.span), sources=_rename(r.sources, mapping)) for r in reporting]
+    reporting = [
+        replace(r, to=Named(mapping.get(r.to.name, r.to.name), r.to.span), sources=_rename(r.sources, mapping))
+        for r in reporting
+    ]
     return Extraction(
         source=source,
         text=text,

@@ -130,10 +130,9 @@ def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
     if value is None or value != expected and not (value == expected + 1 and expected > 1):
         return None
     title = m[2]
-    if "1" in m[1] or "l" in m[1]:
-        # OCR'd numerals are only trusted on an upper-case heading.
-        if not _is_caps(title):
-            return None
+    # OCR'd numerals ("I1.") are only trusted on an upper-case heading.
+    if ("1" in m[1] or "l" in m[1]) and not _is_caps(title):
+        return None
     if len(title) > 120 and not _is_caps(title):
         return None
     return _to_roman(value), title

@@ -118,7 +118,9 @@ def _consumes(text: str, names: list[Named], start: int) -> bool:
     """Whether the names cover the text up to its end (so it is a heading, not a sentence)."""
     last_end = max(n.span[1] for n in names) - start
     rest = fold_same_length(text[last_end:]).strip(" ,;:.")
-    return not rest or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest))
+    return not rest or bool(
+        re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest)
+    )
 
 
 def _subject(text: str, start: int) -> list[Named]:
@@ -137,9 +139,9 @@ def _subject(text: str, start: int) -> list[Named]:
 def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]:
     lead: list[Named] = []
     support: list[Named] = []
-    heading_names, is_heading, catchall_heading = ([], False, False)
+    is_heading = False
     if section_kind == "implementation":
-        heading_names, is_heading, catchall_heading = _heading_agencies(item)
+        heading_names, is_heading, _catchall = _heading_agencies(item)
         lead.extend(heading_names)
     for line in _item_lines(item):
         offset = item.marker_end - line.start if line is item.heading else 0
@@ -178,7 +180,6 @@ def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]
                 lead.extend(_subject(text, base))
             if lead:
                 break
-    del catchall_heading
     return lead, support
 
 
@@ -264,6 +265,14 @@ _TABLE_COLUMNS = (
 )
 
 
+Cell = tuple[str, tuple[int, int]]
+
+
+def _cell(row: tuple[Cell, ...], columns: dict[str, int], key: str) -> Cell | None:
+    j = columns.get(key)
+    return row[j] if j is not None and j < len(row) else None
+
+
 def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
     header = None
     columns: dict[str, int] = {}
@@ -282,15 +291,13 @@ def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Ta
         return []
     tasks = []
     for row in table.rows[header + 1 :]:
-        def cell(key: str, row: tuple[tuple[str, tuple[int, int]], ...] = row) -> tuple[str, tuple[int, int]] | None:
-            j = columns.get(key)
-            return row[j] if j is not None and j < len(row) else None
-
-        stt = cell("stt")
+        stt = _cell(row, columns, "stt")
         number = stt[0].strip(" .") if stt else ""
         if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
             continue  # group rows ("I", "A") and continuation rows are not tasks
-        title_cell, lead_cell, support_cell, when_cell = cell("title"), cell("lead"), cell("support"), cell("when")
+        title_cell, lead_cell, support_cell, when_cell = (
+            _cell(row, columns, key) for key in ("title", "lead", "support", "when")
+        )
         if not title_cell or not title_cell[0]:
             continue
         lead = parse_agency_list(lead_cell[0], lead_cell[1][0], until_verb=False) if lead_cell else []
