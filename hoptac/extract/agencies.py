@@ -75,8 +75,9 @@ def _key(text: str) -> str:
 
 
 def starts_with_agency(text: str) -> bool:
-    """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …)."""
-    return bool(grammar().heads.match(fold_same_length(text.lstrip(" -+•*")).lstrip()))
+    """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …) or a known name."""
+    folded = fold_same_length(text.lstrip(" -+•*")).lstrip()
+    return bool(grammar().heads.match(folded) or _vocab_names().match(folded))
 
 
 _TAIL_RE = re.compile(

@@ -63,6 +63,7 @@ _LINE_START_RE = re.compile(
       | \|                                          # table row
       | (?:Số|Số\s*hiệu|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thời\s+gian|Cơ\s+quan|Đơn\s+vị|TM\.|KT\.|T/M)\b
       | [^\W\d_][^,\n]{0,40},\s+ngày\b              # place and date line
+      | [^\W\d_][^\W\d_ ]*(?:\ [^\W\d_]+){0,4}:\s   # a "Label: value" line
     )""",
     re.VERBOSE,
 )

@@ -166,11 +166,12 @@ def decode_tcvn3(text: str, upper: bool = False) -> str:
     return out
 
 
+# A capital and a non-ASCII letter in one word: only then can a word need its case restored.
 _CAPS_RE = re.compile("[A-ZĂÂÊÔƠƯĐ][^\\W\\d_]*[^\\x00-\\x7f]|[^\\x00-\\x7f][^\\W\\d_]*[A-ZĂÂÊÔƠƯĐ]")
 
 
 def _lower_toned_only(word: str) -> bool:
-    """A word whose only lower-case letters are toned ones: possibly capitals typed in TCVN3."""
+    """A word whose only lower-case letters are non-ASCII ("NéI"): possibly capitals typed in TCVN3."""
     return any(c.islower() and not c.isascii() for c in word) and not any(c.islower() and c.isascii() for c in word)
 
 

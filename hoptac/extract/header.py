@@ -171,7 +171,10 @@ def _person(text: str) -> str | None:
         return None
     if vocab.match_agency(t) is not None:
         return None
-    return vocab.restore_person_name(t)
+    # Restore only what OCR damaged: an accented, clean name is printed as it is.
+    if t.isascii() or re.search(r"[&@$\d]", t):
+        return vocab.restore_person_name(t)
+    return t
 
 
 def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:

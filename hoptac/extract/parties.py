@@ -103,8 +103,9 @@ def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
     return parties
 
 
-def find_parties(title: Named | None) -> list[Party]:
-    """The localities (or party committees) a title's "giữa A và B" names."""
+def find_parties(title: Named | None, home: str | None = None) -> list[Party]:
+    """The localities (or party committees) a title's "giữa A và B" names; for "hợp tác với B",
+    ``home`` (the issuer's locality, "tỉnh Hà Giang") and B."""
     if title is None:
         return []
     text = title.name
@@ -112,14 +113,14 @@ def find_parties(title: Named | None) -> list[Party]:
     folded = fold_same_length(text)
     g = re.search(r"\bgi\w{0,3}a\s+", folded)
     if not g:
-        return _foreign_only(text, start)
+        return _with_partner(text, start, home)
     rest_at = g.end()
     rest = folded[rest_at:]
     sep = re.search(r"\s+v[a-z]i\s+", rest) or re.search(
         r"\s+va\s+(?=(?:uy ban|ubnd|chinh quyen|khu uy|tinh uy|huyen uy|tinh|huyen|thanh pho|khu tu tri|chau)\b)", rest
     )
     if not sep:
-        return _foreign_only(text, start)
+        return _with_partner(text, start, home)
     a_text = text[rest_at : rest_at + sep.start()]
     b_text = text[rest_at + sep.end() :]
     parties = _side(a_text, start + rest_at) + _side(b_text, start + rest_at + sep.end())
@@ -133,9 +134,16 @@ def find_parties(title: Named | None) -> list[Party]:
     return out
 
 
-def _foreign_only(text: str, start: int) -> list[Party]:
-    del text, start
-    return []
+def _with_partner(text: str, start: int, home: str | None) -> list[Party]:
+    """ "Kế hoạch hợp tác với tỉnh Vân Nam (Trung Quốc)": the issuer's locality and the partner."""
+    folded = fold_same_length(text)
+    m = re.search(r"\b(?:hop tac|ket nghia|quan he|giao luu)\s+(?:\w+\s+){0,3}?voi\s+", folded)
+    if not m or home is None:
+        return []
+    partner = _side(text[m.end() :], start + m.end())
+    if not partner or partner[0].country == "VN":
+        return []
+    return [Party(home, "VN", (start, start)), partner[0]]
 
 
 _PERIOD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")

@@ -25,7 +25,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PureWindowsPath
 from typing import Any
 
 from hoptac.errors import ReadError
@@ -121,7 +121,8 @@ def read_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     fmt = _format(source)
     if len(data) > max_bytes:
         raise _too_big(source, len(data), max_bytes)
-    return _read(data, source, Path(source).name, fmt)
+    # A browser may send "C:\\fakepath\\x.docx": split on either kind of slash.
+    return _read(data, source, PureWindowsPath(source).name, fmt)
 
 
 def _strerror(exc: BaseException) -> str:
@@ -175,12 +176,15 @@ def _decode_text(data: bytes, source: str) -> tuple[str, str]:
         text, encoding = decode(data)
     except UnicodeError:
         raise ReadError(source, "không giải mã được nội dung văn bản") from None
-    # Binary data decodes to something too, but full of control characters.
-    sample = text[:65536]
-    controls = len(_CONTROL_RE.findall(sample))
-    if "\x00" in sample or controls > len(sample) // 100:
-        raise _not_text(source, data)
+    _check_text(text, data, source)
     return text, encoding
+
+
+def _check_text(text: str, data: bytes, source: str) -> None:
+    """Binary data decodes to something too, but full of control characters."""
+    sample = text[:65536]
+    if "\x00" in sample or len(_CONTROL_RE.findall(sample)) > len(sample) // 100:
+        raise _not_text(source, data)
 
 
 def _read_text(data: bytes, source: str) -> tuple[str, str]:
@@ -213,6 +217,7 @@ def _decode_html(data: bytes, source: str) -> tuple[str, str]:
                 except UnicodeError:
                     pass  # a wrong declaration: detect instead
                 else:
+                    _check_text(text, data, source)
                     return text, {"cp1258": "windows-1258"}.get(name, name)
     return _decode_text(data, source)
 
@@ -259,7 +264,7 @@ class _HtmlText:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if not tag or depth > 300:
             return  # comments, processing instructions; absurd nesting
-        if tag in _SKIP_TAGS or _HIDDEN_RE.search(el.get("style") or ""):
+        if tag in _SKIP_TAGS or el.get("hidden") is not None or _HIDDEN_RE.search(el.get("style") or ""):
             return
         if tag in ("sup", "sub"):
             self.sup(el)
@@ -293,11 +298,13 @@ class _HtmlText:
             self.buf.append(" ")  # a block inside a cell: a space between its pieces
         elif tag == "br":
             self.buf.append("\n")
-        elif tag in ("ul", "ol"):
+        elif tag == "ol":
             self.flush()
-            self.lists.append([int(el.get("start", "1"))] if tag == "ol" and el.get("start", "1").isdigit() else [])
-            if tag == "ol" and not self.lists[-1]:
-                self.lists[-1] = [1]
+            start = el.get("start", "1").strip()
+            self.lists.append([int(start) if start.isdigit() else 1])
+        elif tag == "ul":
+            self.flush()
+            self.lists.append([])
         elif tag == "li":
             self.flush()
             counter = self.lists[-1] if self.lists else []
@@ -385,8 +392,8 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 def _check_docx_zip(data: bytes, source: str) -> None:
     """Refuse what is not a Word document, and zip bombs, from the zip's directory alone."""
-    if data.startswith(_OLE_MAGIC):
-        raise ReadError(source, "đây là tệp Word cũ (.doc) đổi đuôi thành .docx; hãy lưu lại dạng .docx")
+    if data.startswith(_OLE_MAGIC):  # also how Word stores a password-protected .docx
+        raise ReadError(source, "tệp Word cũ (.doc) hoặc .docx có mật khẩu; hãy mở bằng Word và lưu lại dạng .docx")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
@@ -394,13 +401,8 @@ def _check_docx_zip(data: bytes, source: str) -> None:
         raise ReadError(source, "tệp .docx hỏng hoặc bị cắt cụt (không phải tệp zip hợp lệ)") from None
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
-        kind = (
-            "tệp Excel"
-            if "xl/workbook.xml" in names
-            else "tệp PowerPoint"
-            if "ppt/presentation.xml" in names
-            else "tệp zip khác"
-        )
+        kinds = (("xl/workbook.xml", "tệp Excel"), ("ppt/presentation.xml", "tệp PowerPoint"))
+        kind = next((k for member, k in kinds if member in names), "tệp zip khác")
         raise ReadError(source, f"không phải tài liệu Word: thiếu word/document.xml ({kind})")
     if len(infos) > MAX_DOCX_MEMBERS:
         raise ReadError(source, f"tệp .docx bất thường ({len(infos)} thành phần)")
@@ -518,7 +520,8 @@ def _font_of(rpr: Any) -> str | None:
     fonts = rpr.find(W + "rFonts")
     if fonts is None:
         return None
-    return fonts.get(W + "ascii") or fonts.get(W + "hAnsi")
+    # Word draws the characters above 0x7F, where legacy letters live, in the hAnsi font.
+    return fonts.get(W + "hAnsi") or fonts.get(W + "ascii")
 
 
 @dataclass

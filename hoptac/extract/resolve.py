@@ -141,7 +141,11 @@ def resolve(text: str, source: str) -> Extraction:
             seen_amounts.add(amount)
             budget.append(Budget(amount, "VND", span))
 
-    parties = find_parties(title) if title else []
+    home = None
+    if info.issuer is not None:
+        m = re.search(r"\b((?:tỉnh|huyện|thành phố|thị xã) .+)$", info.issuer.name)
+        home = m[1] if m else None
+    parties = find_parties(title, home) if title else []
     period = find_period(title)
 
     # One name per agency per document.

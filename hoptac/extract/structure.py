@@ -163,6 +163,28 @@ def _table_row(line: Line) -> tuple[tuple[str, Span], ...] | None:
     return tuple(cells)
 
 
+def _pipe_cells(lines: list[Line], start: int, end: int) -> list[Line]:
+    """The cell lines of an alternating "|" / cell / "|" run beginning at ``start``."""
+    cells: list[Line] = []
+    i = start
+    while i + 2 <= end and i + 1 < len(lines) and lines[i].text == "|" and lines[i + 1].text not in ("", "|"):
+        cells.append(lines[i + 1])
+        i += 2
+    return cells
+
+
+def _table_from_cells(cells: list[Line]) -> Table | None:
+    """Rows of a cell-per-line table: the header runs up to the first row number ("1")."""
+    first_number = next((i for i, c in enumerate(cells) if re.fullmatch(r"\d{1,3}\.?", c.text.strip())), None)
+    if first_number is None or first_number < 2:
+        return None
+    width = first_number
+    rows = []
+    for i in range(0, len(cells) - width + 1, width):
+        rows.append(tuple((c.text.strip(), c.span) for c in cells[i : i + width]))
+    return Table(tuple(rows), tuple(cells)) if len(rows) > 1 else None
+
+
 def structure(text: str) -> Layout:
     lines = _lines(text)
     end = len(lines)
@@ -187,7 +209,20 @@ def structure(text: str) -> Layout:
                 current.tables.append(Table(rows, tuple(table_lines)))
             table_lines.clear()
 
+    pipe_cells: list[Line] = []
+    skip_until = -1
     for line in lines[:end]:
+        if line.index <= skip_until:
+            continue
+        if line.text == "|":
+            # A table pasted with every cell on its own line between "|" lines.
+            pipe_cells = _pipe_cells(lines, line.index, end)
+            table = _table_from_cells(pipe_cells)
+            if table is not None:
+                flush_table()
+                current.tables.append(table)
+                skip_until = pipe_cells[-1].index + 1
+                continue
         if not line.text:
             continue
         if _table_row(line) is not None:

@@ -1,0 +1,86 @@
+"""Whole documents in the layouts the genre comes in, beyond the shipped samples."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hoptac.extract import extract_file
+
+FIXTURES = Path(__file__).parent / "fixtures" / "layouts"
+
+
+def _tasks(name: str) -> dict[str, tuple[list[str], list[str], dict]]:
+    d = extract_file(FIXTURES / name).to_dict()
+    return {t["ref"]: (t["lead"], t["support"], t["when"]) for t in d["tasks"]}
+
+
+def test_two_column_header_and_appendix_table() -> None:
+    d = extract_file(FIXTURES / "table_header_appendix.md").to_dict()
+    doc = d["document"]
+    assert (doc["kind"], doc["number"], doc["place"], doc["date"]) == (
+        "ke_hoach",
+        "123/KH-UBND",
+        "Lạng Sơn",
+        "2025-03-05",
+    )
+    assert doc["issuer"] == "Ủy ban nhân dân tỉnh Lạng Sơn"
+    assert doc["signers"] == ["Hồ Tiến Thiệu"]
+    assert [(p["name"], p["country"]) for p in d["parties"]] == [
+        ("tỉnh Lạng Sơn", "VN"),
+        ("Khu tự trị dân tộc Choang Quảng Tây", "CN"),
+    ]
+    assert [r["number"] for r in d["references"]] == ["64/2021/NĐ-CP", "456/BNG-VP"]
+    assert [(e["date"], e["kind"]) for e in d["events"]] == [("2025-02-20", "hoi_dam")]
+    assert [(r["to"], r["due"]) for r in d["reporting"]] == [
+        ("Ủy ban nhân dân tỉnh", "2025-12-15"),
+        ("Sở Ngoại vụ", "--11-30"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("ref", "lead", "support", "when"),
+    [
+        ("II.1", ["Sở Ngoại vụ"], ["Văn phòng Ủy ban nhân dân tỉnh", "Sở Tài chính"], {"due": "2025-Q4"}),
+        (
+            "II.2",
+            ["Sở Công Thương"],
+            ["Sở Nông nghiệp và Môi trường", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh"],
+            {"due": "2025-12"},
+        ),
+        ("II.3", ["Bộ Chỉ huy Bộ đội Biên phòng tỉnh"], [], {"ongoing": True}),
+        ("III.1", ["Sở Ngoại vụ"], [], {"due": "2025-12-15"}),
+        ("III.2", ["Ủy ban nhân dân các huyện, thành phố"], [], {"yearly": True, "due": "--11-30"}),
+        (
+            "PL.1",
+            ["Sở Giáo dục và Đào tạo"],
+            ["Sở Ngoại vụ", "Công an tỉnh"],
+            {"years": [2026, 2027, 2028, 2029, 2030]},
+        ),
+        ("PL.2", ["Sở Văn hóa, Thể thao và Du lịch"], ["Sở Ngoại vụ"], {"yearly": True}),
+    ],
+)
+def test_tasks_in_labels_running_text_headings_and_tables(ref, lead, support, when) -> None:
+    tasks = _tasks("table_header_appendix.md")
+    assert ref in tasks
+    got_lead, got_support, got_when = tasks[ref]
+    assert (got_lead, got_support) == (lead, support)
+    assert {k: got_when[k] for k in when} == when
+
+
+def test_metadata_block_wrapped_lines_and_cell_per_line_table() -> None:
+    d = extract_file(FIXTURES / "metadata_wrapped.txt").to_dict()
+    doc = d["document"]
+    assert (doc["number"], doc["date"], doc["title"]) == (
+        "45/KH-UBND",
+        "2024-04-12",
+        "Hợp tác với tỉnh Vân Nam (Trung Quốc) năm 2024",
+    )
+    assert [(p["name"], p["country"]) for p in d["parties"]] == [("tỉnh Hà Giang", "VN"), ("tỉnh Vân Nam", "CN")]
+    tasks = {t["ref"]: t for t in d["tasks"]}
+    assert sorted(tasks) == ["I.1.1", "I.1.2", "II.1", "II.2", "PL.1"]
+    assert tasks["I.1.1"]["title"].endswith("tại khu vực biên giới giữa hai bên")
+    assert tasks["I.1.2"]["lead"] == ["Sở Y tế", "Ủy ban nhân dân huyện Vị Xuyên"]
+    assert tasks["II.2"]["lead"] == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
+    assert (tasks["PL.1"]["lead"], tasks["PL.1"]["when"]["due"]) == (["Sở Ngoại vụ"], "2024-09")

@@ -1,0 +1,141 @@
+"""Tables of (text, expected) for the extractor's small parts."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoptac.extract.agencies import parse_agency_list
+from hoptac.extract.clean import clean, normalize_tones
+from hoptac.extract.find import find_money, find_numbers, parse_date, parse_when
+from hoptac.extract.model import When
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sở Ngoại vụ", ["Sở Ngoại vụ"]),
+        ("Sở TTTT, Đài PT&TH tỉnh", ["Sở Thông tin và Truyền thông", "Đài Phát thanh và Truyền hình tỉnh"]),
+        (
+            "Các sở: Xây dựng, Tài chính, Kế hoạch và Đầu tư, Ngoại vụ và các cơ quan liên quan.",
+            ["Sở Xây dựng", "Sở Tài chính", "Sở Kế hoạch và Đầu tư", "Sở Ngoại vụ"],
+        ),
+        (
+            "Các Sở: Văn hóa, Thể thao và Du lịch, Nội vụ, Báo Bắc Giang",
+            ["Sở Văn hóa, Thể thao và Du lịch", "Sở Nội vụ", "Báo Bắc Giang"],
+        ),
+        ("UBND huyện, thành phố triển khai thực hiện", ["Ủy ban nhân dân các huyện, thành phố"]),
+        (
+            "Sở Lao động - Thương binh và Xã hội, UBND các xã, thị trấn",
+            ["Sở Lao động - Thương binh và Xã hội", "Ủy ban nhân dân các xã, thị trấn"],
+        ),
+        ("Thông tấn xã Việt Nam và một số báo Trung ương khác để thực hiện", ["Thông tấn xã Việt Nam"]),
+        ("các cơ quan, đơn vị có liên quan", []),
+        ("Hội nữ doanh nhân của tỉnh", ["Hội nữ doanh nhân tỉnh"]),
+        ("Văn phòng Đoàn Đại biểu và HĐND tỉnh", ["Văn phòng Đoàn Đại biểu và Hội đồng nhân dân tỉnh"]),
+        # OCR damage is repaired against the vocabulary.
+        (
+            "Phong Vin hoa - Thong tin, Trung tAm van ho4 - truyén théng huyén",
+            ["Phòng Văn hóa - Thông tin", "Trung tâm Văn hóa - Truyền thông huyện"],
+        ),
+        ("UBND cé4c x4, thij tran", ["Ủy ban nhân dân các xã, thị trấn"]),
+        ("Báo cáo kết quả thực hiện", []),
+    ],
+)
+def test_agency_lists(text: str, expected: list[str]) -> None:
+    assert [n.name for n in parse_agency_list(text)] == expected
+
+
+def test_agency_spans_slice_back() -> None:
+    text = "Cơ quan phối hợp: Sở Ngoại vụ, UBND tỉnh Bắc Giang và các cơ quan liên quan"
+    start = text.index(":") + 1
+    names = parse_agency_list(text[start:], start)
+    assert [text[a:b] for a, b in (n.span for n in names)] == ["Sở Ngoại vụ", "UBND tỉnh Bắc Giang"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Hằng năm;", When(yearly=True)),
+        ("Hàng năm", When(yearly=True)),
+        ("Năm 2022, 2023;", When(years=(2022, 2023))),
+        ("Năm 2023 và năm 2025", When(years=(2023, 2025))),
+        ("Từ năm 2023;", When(from_year=2023)),
+        ("trước ngày 30/3/2022", When(due="2022-03-30")),
+        ("Quý IV/2025", When(due="2025-Q4")),
+        ("Tháng 12/2025", When(due="2025-12")),
+        ("2026 - 2030", When(years=(2026, 2027, 2028, 2029, 2030))),
+        ("Thường xuyên", When(ongoing=True)),
+        ("Liên tục", When(ongoing=True)),
+        ("trước ngày 31/10 hàng năm", When(yearly=True, due="--10-31")),
+        ("Thei gian hean thanh truéc ngay 30/3/2022.", When(due="2022-03-30")),
+    ],
+)
+def test_timings(text: str, expected: When) -> None:
+    assert parse_when(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ngày 5 tháng 9 năm 2018", "2018-09-05"),
+        ("Bắc Giang, ngày    tháng 8 năm 2022", "2022-08"),
+        ("ngày 05/9/2018", "2018-09-05"),
+        ("25/11/2022 11:01", "2022-11-25"),
+        ("Ngay 22/02/2022, huyén Bao Lac", "2022-02-22"),
+        ("ngày 32/13/2020", None),
+        ("năm 2024", None),
+    ],
+)
+def test_dates(text: str, expected: str | None) -> None:
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kết luận số 57-KL/TW ngày 15/6/2023", ["57-KL/TW"]),
+        ("Nghị định số 72/2015/NĐ-CP; Công văn số 3089/BTTTT-TTĐN", ["72/2015/NĐ-CP", "3089/BTTTT-TTĐN"]),
+        ("Số: /KH-UBND", []),
+        ("Số: 16.78 ĐẾN Ngày: 22/3/22", []),
+        ("tối đa 10 người/đoàn, 1/2 ngày", []),
+    ],
+)
+def test_document_numbers(text: str, expected: list[str]) -> None:
+    assert [f.value for f in find_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("là: 33.400.000.000 đồng (ba mươi ba tỷ)", [33_400_000_000]),
+        ("khoảng 1,5 tỷ đồng", [1_500_000_000]),
+        ("500 triệu đồng", [500_000_000]),
+        ("cấp 100 suất học bổng", []),
+    ],
+)
+def test_money(text: str, expected: list[int]) -> None:
+    assert [amount for amount, _ in find_money(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("**KẾ HOẠCH**", "KẾ HOẠCH"),
+        ("## **2. Yêu cầu**", "2. Yêu cầu"),
+        ("ban hành<sup>1</sup>; tiếp", "ban hành; tiếp"),
+        ("<b>SỞ NGOẠI VỤ</b>", "SỞ NGOẠI VỤ"),
+        ("hợp tác\n\ntoàn diện giữa", "hợp tác toàn diện giữa"),
+        ("Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024", "Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024"),
+        ("Thời gian:\n+ Năm 2023: Đón đoàn", "Thời gian:\n+ Năm 2023: Đón đoàn"),
+    ],
+)
+def test_clean(raw: str, expected: str) -> None:
+    assert clean(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("hoà", "hòa"), ("Thuỷ", "Thủy"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe"), ("hoàn", "hoàn"), ("quý", "quý")],
+)
+def test_tone_placement(text: str, expected: str) -> None:
+    assert normalize_tones(text) == expected
