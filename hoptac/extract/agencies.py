@@ -177,6 +177,9 @@ def _protected_ranges(folded: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in grammar().protect.finditer(folded)]
 
 
+_SEPARATOR_RE = re.compile(r"[,;()]| va | cung ")
+
+
 def _split(text: str, folded: str) -> list[tuple[int, int, str]]:
     """Pieces of a list (start, end, separator before), split at , ; and "và" outside
     protected phrases and parentheses."""
@@ -184,30 +187,20 @@ def _split(text: str, folded: str) -> list[tuple[int, int, str]]:
     depth = 0
     pieces = []
     begin, sep = 0, ""
-    i = 0
-    n = len(text)
-    while i < n:
-        ch = text[i]
+    for m in _SEPARATOR_RE.finditer(folded):
+        ch = m.group()
         if ch == "(":
             depth += 1
-        elif ch == ")":
+            continue
+        if ch == ")":
             depth = max(0, depth - 1)
-        inside = depth > 0 or any(a <= i < b for a, b in protected)
-        if not inside:
-            cut, kind = 0, ""
-            if ch in ",;":
-                cut, kind = 1, ch
-            elif folded.startswith(" va ", i):
-                cut, kind = 4, "va"
-            elif folded.startswith(" cung ", i):
-                cut, kind = 6, "va"
-            if cut:
-                pieces.append((begin, i, sep))
-                begin, sep = i + cut, kind
-                i += cut
-                continue
-        i += 1
-    pieces.append((begin, n, sep))
+            continue
+        i = m.start()
+        if depth > 0 or any(a <= i < b for a, b in protected):
+            continue
+        pieces.append((begin, i, sep))
+        begin, sep = m.end(), ch if ch in ",;" else "va"
+    pieces.append((begin, len(text), sep))
     return [(a, b, s) for a, b, s in pieces if text[a:b].strip()]
 
 

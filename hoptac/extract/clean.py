@@ -35,12 +35,13 @@ def _build_tone_table() -> dict[str, str]:
 
 _TONE_TABLE = _build_tone_table()
 # Only at the end of a syllable ("hoàn" keeps its mark on a), and not after q ("quý").
-_TONE_PAIR_RE = re.compile("(?<![qQ])(" + "|".join(_TONE_TABLE) + ")(?![^\\W\\d_])")
+_SECONDS = "".join(sorted({pair[1] for pair in _TONE_TABLE}))
+_TONE_PAIR_RE = re.compile("(?<![qQ])([oOuU][" + _SECONDS + "])(?![^\\W\\d_])")
 
 
 def normalize_tones(text: str) -> str:
     """Put the tone mark of a final oa/oe/uy on its first vowel, as official documents do."""
-    return _TONE_PAIR_RE.sub(lambda m: _TONE_TABLE[m.group(1)], text)
+    return _TONE_PAIR_RE.sub(lambda m: _TONE_TABLE.get(m.group(1), m.group(1)), text)
 
 
 _FOOTNOTE_TAG_RE = re.compile(r"<(sup|sub)\b[^>]*>[^<]{0,12}</\1\s*>", re.IGNORECASE)
@@ -71,8 +72,7 @@ _SENTENCE_END_RE = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
 
 
 def _is_caps(line: str) -> bool:
-    letters = [c for c in line if c.isalpha()]
-    return len(letters) >= 3 and all(c.isupper() for c in letters)
+    return line.isupper() and sum(c.isalpha() for c in line[:8]) >= 3
 
 
 def _joins(prev: str, nxt: str, blank_between: bool) -> bool:

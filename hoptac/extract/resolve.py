@@ -50,8 +50,9 @@ def _unify(names: list[str]) -> dict[str, str]:
 
 
 def _recipient_names(layout: Layout) -> list[str]:
+    """Agency names in the recipients list ("Nơi nhận:"), for their fullest printed form."""
     names: list[str] = []
-    for line in layout.lines[layout.end :]:
+    for line in layout.lines[layout.end : layout.end + 40]:
         text = line.text.strip()
         if text.startswith(("-", "+", "•")):
             names.extend(n.name for n in parse_agency_list(text.lstrip("-+• "), line.start, until_verb=False))
