@@ -59,9 +59,10 @@ def find_dates(text: str, start: int = 0, *, default_year: int | None = None) ->
     taken: list[Span] = []
 
     def add(value: str | None, s: int, e: int) -> None:
-        if value and not any(a < e and s < b for a, b in taken):
-            taken.append((s, e))
-            found.append(Found(value, (start + s, start + e)))
+        if not any(a < e and s < b for a, b in taken):
+            taken.append((s, e))  # an impossible date ("ngày 32 tháng 1") hides its parts too
+            if value:
+                found.append(Found(value, (start + s, start + e)))
 
     for m in _LONG_DATE.finditer(folded):
         add(_iso(int(m[3]), int(m[2]), int(m[1]) if m[1] else None), m.start(), m.end())
