@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 
 from hoptac.extract import vocab
 from hoptac.extract.find import NUMBER_RE, find_dates
@@ -156,6 +158,16 @@ def _issuer_from_lines(lines: list[str]) -> str | None:
     return _proper_case(" ".join(caps))
 
 
+@cache
+def _surnames() -> frozenset[str]:
+    rows = resources.files("hoptac.extract").joinpath("data/person_names.tsv").read_text("utf-8").splitlines()
+    return frozenset(
+        r.split("\t")[0].lower()
+        for r in rows
+        if not r.startswith("#") and "\t" in r and r.split("\t")[1] in ("surname", "any")
+    )
+
+
 def _person(text: str) -> str | None:
     """A signer's name line: 2-5 capitalised words, no digits."""
     t = re.sub(r"[*_]+", "", text).strip()
@@ -167,9 +179,15 @@ def _person(text: str) -> str | None:
     if _is_caps(t):
         t = " ".join(w.capitalize() for w in words)
     folded = vocab.fold(t)
-    if _SIGN_TITLE_RE.match(folded) or folded.startswith(("noi nhan", "luu", "tin khac", "lien ket")):
+    if _SIGN_TITLE_RE.match(folded) or folded.startswith(("noi nhan", "tin khac", "lien ket")):
         return None
     if vocab.match_agency(t) is not None:
+        return None
+    # A signer's name opens with a surname ("Nguy&n" is still Nguyễn once restored).
+    first = words[0].capitalize()
+    if first.isascii() or re.search(r"[&@$\d]", first):
+        first = vocab.restore_person_name(first + " " + words[1]).split()[0]
+    if first.lower() not in _surnames():
         return None
     # Restore only what OCR damaged: an accented, clean name is printed as it is.
     if t.isascii() or re.search(r"[&@$\d]", t):
@@ -182,25 +200,25 @@ def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
         return ()
     lines = layout.lines
     out: list[Named] = []
-    in_block = False
+    in_zone = False  # inside the signature blocks: titles, bodies' names, signers' names
     for line in lines[after:]:
         text = line.text.strip()
         if not text:
             continue
         folded = fold_same_length(text)
-        if _SIGN_TITLE_RE.match(folded) and _is_caps(text):
-            if out and not in_block:
-                break
-            in_block = True
+        caps = _is_caps(text)
+        if caps and _kind_of_caps_line(folded) and (in_zone or out):
+            break  # an attached document starts: its signers are not this one's
+        if caps and _SIGN_TITLE_RE.match(folded):
+            in_zone = True
             continue
-        if in_block:
-            name = _person(text)
-            if name:
-                out.append(Named(name, line.span))
-                in_block = False
-                continue
-            if _is_caps(text) and _kind_of_caps_line(folded):
-                break  # an attached document starts: its signers are not this one's
+        if not in_zone:
+            continue
+        name = _person(text)
+        if name:
+            out.append(Named(name, line.span))
+        elif not caps and len(text) > 60 and out:
+            break  # body text again: the signature blocks are over
     if not out:
         # OCR'd pages lose the signature block; the last line may still be the name.
         for line in reversed(lines):
@@ -225,6 +243,7 @@ def read_header(layout: Layout) -> Header:
     title_line: int | None = None
     issuer_lines: list[str] = []
     seen_number = False
+    kind_seen = False
 
     for line in lines[:limit]:
         for cell, offset in _cells(line):
@@ -256,8 +275,11 @@ def read_header(layout: Layout) -> Header:
                     )
                     date = Named(dates[0].value, dates[0].span)
                     continue
-            if not seen_number and kind is None and _is_caps(cell):
-                issuer_lines.append(cell)
+            if not seen_number and not kind_seen and _is_caps(cell):
+                if _kind_of_caps_line(folded.strip()):
+                    kind_seen = True
+                else:
+                    issuer_lines.append(cell)
 
     # The kind word and the title after it, before the first body paragraph.
     for line in lines[:limit]:
@@ -272,8 +294,10 @@ def read_header(layout: Layout) -> Header:
         kind, rest = found
         if rest:
             start = len(text) - len(rest)
-            title = Named(" ".join(text[start:].split()), (line.start + start, line.end))
-            title_line = line.index
+            more, last = _caps_run(lines, line.index + 1)
+            value = " ".join([text[start:], *(x.text for x in more)])
+            title = Named(" ".join(value.split()), (line.start + start, more[-1].end if more else line.end))
+            title_line = last if more else line.index
         else:
             title, title_line = _title_after(lines, line.index)
         break
@@ -391,6 +415,16 @@ def read_header(layout: Layout) -> Header:
         signers=signers,
     )
     return Header(info, title_line, number_line, place_name, level, year)
+
+
+def _caps_run(lines: list[Line], index: int) -> tuple[list[Line], int]:
+    """The upper-case lines from ``index`` on (a title printed in capitals over several lines)."""
+    run: list[Line] = []
+    for line in lines[index : index + 8]:
+        if not line.text.strip() or not _is_caps(line.text) or _SIGN_TITLE_RE.match(fold_same_length(line.text)):
+            break
+        run.append(line)
+    return run, (run[-1].index if run else index - 1)
 
 
 def _title_after(lines: list[Line], index: int) -> tuple[Named | None, int | None]:

@@ -26,6 +26,7 @@ _COUNTRY_HINTS = (
     ("KH", re.compile(r"\bcampuchia\b|\bcam pu chia\b")),
     ("VN", re.compile(r"\bviet nam\b")),
 )
+_NAME_END_RE = re.compile(r"\s+(?=(?:Đảng Cộng sản|ĐẢNG CỘNG SẢN|nước|NƯỚC|\())")
 _NAME_RE = re.compile(r"((?:[A-ZÀ-ỸĐ0-9][\w'’-]*)(?:\s+[A-ZÀ-ỸĐ][\w'’-]*){0,4})")
 
 
@@ -81,7 +82,8 @@ def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
     at = m.end() if m else 0
     if folded.startswith("khu tu tri", at):
         mm = re.match(r"[^,;()]+", rest[at:])
-        full = mm[0].strip() if mm else rest[at:]
+        full = _NAME_END_RE.split(mm[0] if mm else rest[at:])[0].strip()
+        full = full if not full.isupper() else "Khu tự trị " + " ".join(w.capitalize() for w in full.split()[3:])
         return [
             Party(
                 f"{label} {full}",
@@ -91,7 +93,7 @@ def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
         ]
     parties = []
     for piece in re.finditer(r"[^,;]+", rest[at:]):
-        name = piece[0].strip()
+        name = _NAME_END_RE.split(piece[0])[0].strip()
         if not name or len(name.split()) > 4 or not name[0].isupper():
             break
         loc = vocab.lookup_locality(name)
@@ -99,8 +101,19 @@ def _committees(text: str, start: int, pos: int, committee: str) -> list[Party]:
             break  # "Đảng Cộng sản Việt Nam" ends the list
         country = loc.country if loc else _country(name, text) or "VN"
         s = start + pos + len(committee) + at + piece.start()
-        parties.append(Party(f"{label} {name}", country, (s, s + len(piece[0]))))
+        parties.append(Party(f"{label} {_cased(name, loc)}", country, (s, s + len(name))))
+        if name != piece[0].strip():
+            break  # "Hà Giang Đảng Cộng sản Việt Nam": the list ends with its party
     return parties
+
+
+def _cased(name: str, loc: vocab.Locality | None) -> str:
+    """A name printed in capitals, in the case documents use ("CAO BẰNG" → "Cao Bằng")."""
+    if not name.isupper():
+        return name
+    if loc is not None and vocab.fold(loc.name) == vocab.fold(name):
+        return loc.name
+    return " ".join(w.capitalize() for w in name.split())
 
 
 def find_parties(title: Named | None, home: str | None = None) -> list[Party]:

@@ -82,8 +82,10 @@ def _narrative_spans(layout: Layout, kind: str, title_line: int | None) -> list[
 def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list[Named]]]:
     spans: list[tuple[Span, list[Named]]] = []
     for section in layout.sections:
-        if section.kind != "implementation":
+        if section.kind in ("purpose", "content", "budget"):
             continue
+        if section.lines and section.heading is not None:
+            spans.append(((section.lines[0].start, section.lines[-1].end), []))
         for item in leaves(section.items):
             lines = [item.heading, *item.body]
             ref = ".".join([section.roman or "", *item.path]).strip(".")

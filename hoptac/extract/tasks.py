@@ -256,12 +256,14 @@ def _task(item: Item, prefix: str, section: Section, default_year: int | None) -
     )
 
 
+# Checked in this order, each column taken once: "Thời gian thực hiện" is the timing, so the
+# lead column may then be called "Đơn vị thực hiện".
 _TABLE_COLUMNS = (
     ("stt", re.compile(r"^(?:stt|tt|so tt)$")),
-    ("title", re.compile(r"nhiem vu|noi dung|ten|hoat dong|cong viec")),
-    ("lead", re.compile(r"chu tri|thuc hien|don vi thuc hien")),
-    ("support", re.compile(r"phoi hop")),
     ("when", re.compile(r"thoi gian|tien do|thoi han")),
+    ("support", re.compile(r"phoi hop")),
+    ("lead", re.compile(r"chu tri|thuc hien")),
+    ("title", re.compile(r"nhiem vu|noi dung|^ten\b|hoat dong|cong viec")),
 )
 
 
