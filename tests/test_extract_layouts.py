@@ -84,3 +84,39 @@ def test_metadata_block_wrapped_lines_and_cell_per_line_table() -> None:
     assert tasks["I.1.2"]["lead"] == ["Sở Y tế", "Ủy ban nhân dân huyện Vị Xuyên"]
     assert tasks["II.2"]["lead"] == ["Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh"]
     assert (tasks["PL.1"]["lead"], tasks["PL.1"]["when"]["due"]) == (["Sở Ngoại vụ"], "2024-09")
+
+
+def test_arabic_sections_and_lettered_items() -> None:
+    d = extract_file(FIXTURES / "arabic_sections.txt").to_dict()
+    assert d["document"]["issuer"] == "Ủy ban nhân dân huyện Vị Xuyên"
+    assert [(p["name"], p["country"]) for p in d["parties"]] == [("huyện Vị Xuyên", "VN"), ("huyện Ma Lì Pha", "CN")]
+    tasks = {t["ref"]: (t["lead"], t["when"]["due"]) for t in d["tasks"]}
+    assert tasks == {
+        "2.a": (["Phòng Văn hóa và Thông tin"], "2023-01"),
+        "2.b": (["Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện"], "2023-Q3"),
+        "3.1": (["Công an huyện"], None),
+        "3.2": (["Phòng Tài chính - Kế hoạch"], None),
+    }
+    assert [b["amount"] for b in d["budget"]] == [150_000_000]
+
+
+def test_memorandum_with_capitals_title_and_several_signers() -> None:
+    d = extract_file(FIXTURES / "memorandum_caps_title.md").to_dict()
+    assert d["document"]["kind"] == "ban_ghi_nho"
+    assert d["document"]["issuer"] is None
+    assert d["document"]["signers"] == [
+        "Trần Hồng Minh",
+        "Lưu Ninh",
+        "Nguyễn Xuân Ký",
+        "Nguyễn Quốc Đoàn",
+        "Đặng Quốc Khánh",
+    ]
+    assert [(p["name"], p["country"]) for p in d["parties"]] == [
+        ("Tỉnh ủy Cao Bằng", "VN"),
+        ("Tỉnh ủy Quảng Ninh", "VN"),
+        ("Tỉnh ủy Lạng Sơn", "VN"),
+        ("Tỉnh ủy Hà Giang", "VN"),
+        ("Khu ủy Khu tự trị Dân Tộc Choang Quảng Tây", "CN"),
+    ]
+    assert d["period"] == {"from": 2022, "to": 2026}
+    assert d["tasks"] == []

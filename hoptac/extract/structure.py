@@ -52,6 +52,7 @@ class Section:
     items: list[Item] = field(default_factory=list)
     lines: list[Line] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
+    arabic: bool = False  # numbered "2. NỘI DUNG" instead of "II. NỘI DUNG"
 
 
 @dataclass
@@ -65,6 +66,7 @@ class Layout:
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
+_PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.)])\s*(?=\S)")
 _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
@@ -209,6 +211,8 @@ def structure(text: str) -> Layout:
                 current.tables.append(Table(rows, tuple(table_lines)))
             table_lines.clear()
 
+    # Without Roman sections, upper-case top-level items ("2. NỘI DUNG") are the sections.
+    arabic_sections = not any(_PLAIN_ROMAN_RE.match(x.text) for x in lines[:end])
     pipe_cells: list[Line] = []
     skip_until = -1
     for line in lines[:end]:
@@ -243,6 +247,15 @@ def structure(text: str) -> Layout:
             continue
         numbered = number_path(line)
         letter = _LETTER_RE.match(line.text)
+        if arabic_sections and numbered is not None and len(numbered[0]) == 1:
+            title = line.text[numbered[1] :]
+            kind = section_kind(title)
+            if _is_caps(title) and kind != "other":
+                current = Section(numbered[0][0], line, kind, arabic=True)
+                sections.append(current)
+                stack = []
+                first_section = min(first_section, line.index)
+                continue
         if numbered is not None and current is not preamble:
             path, marker_end = numbered
             item = Item(path, line, marker_end=line.start + marker_end)
@@ -252,15 +265,13 @@ def structure(text: str) -> Layout:
             (stack[-1].children if stack else current.items).append(item)
             stack.append(item)
             continue
-        if letter is not None and stack and current is not preamble:
-            parent = stack[-1]
-            while len(stack) > 1 and stack[-1].path[-1].isalpha():
+        if letter is not None and current is not preamble:
+            # "a)" belongs to the nearest numbered item, or to the section itself.
+            while stack and stack[-1].path[-1].isalpha():
                 stack.pop()
-                parent = stack[-1]
-            if parent.path[-1].isalpha():
-                parent = stack[-2] if len(stack) > 1 else parent
-            item = Item((*parent.path, letter[1]), line, marker_end=line.start + letter.end())
-            parent.children.append(item)
+            parent_path = stack[-1].path if stack else ()
+            item = Item((*parent_path, letter[1]), line, marker_end=line.start + letter.end())
+            (stack[-1].children if stack else current.items).append(item)
             stack.append(item)
             continue
         if stack:

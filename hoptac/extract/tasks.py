@@ -245,6 +245,8 @@ def _task(item: Item, prefix: str, section: Section, default_year: int | None) -
     else:
         when = _when_from_text(item, default_year)
     lines = _item_lines(item)
+    if section.arabic and item.path[:1] == (prefix,):
+        prefix = ""  # "2.1" under "2. NỘI DUNG" already carries its section
     ref = ".".join([prefix, *item.path]) if prefix else ".".join(item.path)
     return Task(
         ref=ref,
