@@ -26,7 +26,7 @@ _COUNTRY_HINTS = (
     ("KH", re.compile(r"\bcampuchia\b|\bcam pu chia\b")),
     ("VN", re.compile(r"\bviet nam\b")),
 )
-_NAME_END_RE = re.compile(r"\s+(?=(?:Đảng Cộng sản|ĐẢNG CỘNG SẢN|nước|NƯỚC|\())")
+_NAME_END_RE = re.compile(r"\s+(?=(?:Đảng Cộng sản|ĐẢNG CỘNG SẢN|nước|NƯỚC|giai đoạn|GIAI ĐOẠN|năm \d|NĂM \d|\())")
 _NAME_RE = re.compile(r"((?:[A-ZÀ-ỸĐ0-9][\w'’-]*)(?:\s+[A-ZÀ-ỸĐ][\w'’-]*){0,4})")
 
 
@@ -53,7 +53,7 @@ def _side(text: str, start: int) -> list[Party]:
             name_at = pos + len(key) + 1
             if key == "khu tu tri":
                 m = re.match(r"[^,;()]+", text[pos:])
-                full = m[0].strip() if m else text[pos:]
+                full = _NAME_END_RE.split(m[0] if m else text[pos:])[0].strip()
                 return [Party(full, _country(full, text) or "CN", (start + pos, start + pos + len(full)))]
             m = _NAME_RE.match(text, name_at)
             if not m:
