@@ -120,3 +120,40 @@ def test_memorandum_with_capitals_title_and_several_signers() -> None:
     ]
     assert d["period"] == {"from": 2022, "to": 2026}
     assert d["tasks"] == []
+
+
+def test_docx_with_header_table_end_to_end(tmp_path: Path) -> None:
+    from docx import Document
+
+    doc = Document()
+    table = doc.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "ỦY BAN NHÂN DÂN\nTỈNH CAO BẰNG"
+    table.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    table.cell(1, 0).text = "Số: 77/KH-UBND"
+    table.cell(1, 1).text = "Cao Bằng, ngày 10 tháng 5 năm 2024"
+    for text in (
+        "KẾ HOẠCH",
+        "Thực hiện Bản ghi nhớ giữa tỉnh Cao Bằng và Khu tự trị dân tộc Choang Quảng Tây giai đoạn 2024-2026",
+        "I. NỘI DUNG",
+        "1. Trao đổi đoàn lãnh đạo cấp cao hai bên.",
+        "Thời gian: Hằng năm",
+        "Cơ quan chủ trì: Sở Ngoại vụ",
+        "2. Sở Y tế chủ trì, phối hợp với Sở Tài chính tổ chức tập huấn phòng chống dịch. Thời gian: Năm 2025.",
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+        "Hoàng Xuân Ánh",
+    ):
+        doc.add_paragraph(text)
+    path = tmp_path / "plan.docx"
+    doc.save(str(path))
+    d = extract_file(path).to_dict()
+    assert (d["document"]["number"], d["document"]["date"], d["document"]["signers"]) == (
+        "77/KH-UBND",
+        "2024-05-10",
+        ["Hoàng Xuân Ánh"],
+    )
+    assert [p["name"] for p in d["parties"]] == ["tỉnh Cao Bằng", "Khu tự trị dân tộc Choang Quảng Tây"]
+    assert [(t["ref"], t["lead"], t["support"]) for t in d["tasks"]] == [
+        ("I.1", ["Sở Ngoại vụ"], []),
+        ("I.2", ["Sở Y tế"], ["Sở Tài chính"]),
+    ]
