@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
 
 from hoptac.extract import vocab
 from hoptac.extract.model import Named
-from hoptac.extract.text import fold_same_length
+from hoptac.extract.text import fold_same_length, trie_pattern
 
 __all__ = ["Grammar", "clean_agency_name", "grammar", "is_catchall", "parse_agency_list", "starts_with_agency"]
 
@@ -32,7 +32,7 @@ class Grammar:
 
 
 def _alternation(words: list[str]) -> str:
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    return trie_pattern(set(words))
 
 
 @cache
@@ -70,8 +70,12 @@ def grammar() -> Grammar:
     )
 
 
+@lru_cache(maxsize=65536)
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"[^\w\s,&-]", " ", vocab.fold(text))).strip(" ,")
+    return " ".join(_NOT_KEY_RE.sub(" ", vocab.fold(text)).split()).strip(" ,")
+
+
+_NOT_KEY_RE = re.compile(r"[^\w\s,&-]")
 
 
 def starts_with_agency(text: str) -> bool:
@@ -93,14 +97,19 @@ _LEVEL_SPELLING = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "thanh pho
 _LEVEL_END_RE = re.compile(r"\s+(t[iỉíìĩị]nh|huy[eêéèẻẽẹếềểễệ]n|th[aà]nh ph[oốồổỗộ])$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=65536)
 def is_catchall(name: str) -> bool:
     key = " ".join(_key(name).replace(",", " ").split())
     g = grammar()
-    if any(key.startswith(k) for k in g.keep):
+    if key.startswith(g.keep):
         return False
-    if key in g.catchall:
-        return True
-    return any(key.startswith(c + " ") or key == c for c in g.catchall if c.startswith("cac ") or " " in c)
+    return key in g.catchall or key.startswith(_catchall_prefixes())
+
+
+@cache
+def _catchall_prefixes() -> tuple[str, ...]:
+    """Groups that a longer name still only extends ("các cơ quan liên quan của tỉnh")."""
+    return tuple(c + " " for c in grammar().catchall if c.startswith("cac ") or " " in c)
 
 
 def clean_agency_name(name: str) -> str:
@@ -214,8 +223,12 @@ def _vocab_names() -> re.Pattern[str]:
                 key = fold_same_length(" ".join(variant.split()))
                 if len(key) > 3:
                     names.add(key)
-    alternation = _alternation(list(names)).replace(r"\ \-\ ", r"\s*-\s*").replace(r"\-", r"\s*-\s*")
-    return re.compile("(?:" + alternation.replace(r"\ ", r"\s+") + r")(?!\w)")
+    # Hyphens are printed with or without spaces ("HĐND - UBND", "HĐND- UBND", "HĐND-UBND").
+    for name in list(names):
+        if "-" in name:
+            bare = re.sub(r"\s*-\s*", "-", name)
+            names.update({bare, bare.replace("-", " -"), bare.replace("-", "- "), bare.replace("-", " - ")})
+    return re.compile("(?:" + _alternation(list(names)) + r")(?!\w)")
 
 
 def _name_core_end(piece_f: str) -> int:

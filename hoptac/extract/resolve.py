@@ -41,7 +41,7 @@ def _unify(names: list[str]) -> dict[str, str]:
         best = n
         for m in names:
             km = keys[m]
-            if len(km) > len(_key(best)) and km.endswith(" " + k) and len(km.split()) - len(k.split()) <= 2:
+            if len(km) > len(keys[best]) and km.endswith(" " + k) and len(km.split()) - len(k.split()) <= 2:
                 head = km[: -len(k)].strip()
                 if head in ("truong", "uy ban", "hoi", "ban", "so"):
                     best = m

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
-from functools import lru_cache
 
 __all__ = ["fold_char", "fold_same_length", "sentences"]
 
 
-@lru_cache(maxsize=4096)
 def fold_char(ch: str) -> str:
     """One character without diacritics, lower case; always one character long."""
     if ch in "đĐ":
@@ -19,29 +18,60 @@ def fold_char(ch: str) -> str:
     return base if len(base) == 1 else ch
 
 
+def _fold_table() -> dict[int, str]:
+    table = {}
+    for code in [*range(ord("A"), ord("Z") + 1), *range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+        ch = chr(code)
+        folded = fold_char(ch)
+        if folded != ch:
+            table[code] = folded
+    return table
+
+
+_FOLD_TABLE = _fold_table()
+
+
 def fold_same_length(text: str) -> str:
     """``text`` folded character by character, so offsets in the result are offsets in ``text``."""
-    if text.isascii():
-        return text.lower()
-    return "".join(map(fold_char, text))
+    return text.translate(_FOLD_TABLE)
+
+
+_SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|[;\n]")
 
 
 def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Spans of the sentences of ``text`` (ends at ". " / ";" / line end), offset by ``start``."""
     spans = []
     begin = 0
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        end_here = ch == "\n" or ch == ";"
-        if ch == "." and (i + 1 == n or text[i + 1] in " \n"):
-            end_here = True
-        if end_here:
-            if text[begin:i].strip():
-                spans.append((start + begin, start + i))
-            begin = i + 1
-        i += 1
+    for m in _SENTENCE_END_RE.finditer(text):
+        if text[begin : m.start()].strip():
+            spans.append((start + begin, start + m.start()))
+        begin = m.end()
     if text[begin:].strip():
-        spans.append((start + begin, start + n))
+        spans.append((start + begin, start + len(text)))
     return spans
+
+
+def trie_pattern(words: list[str] | set[str]) -> str:
+    """A regex alternation of ``words`` built as a trie, so matching does not try each word in turn.
+
+    The longest word wins where one is a prefix of another, as in a longest-first alternation.
+    """
+    trie: dict = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = True
+
+    def build(node: dict) -> str:
+        ends = "" in node
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if ends else body
+
+    return build(trie)
