@@ -321,6 +321,7 @@ def _tail_end(text: str, folded: str, pos: int, end: int) -> int:
 _SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|phong|hội|hoi)\s*:?\s+(?=\S)", re.IGNORECASE)
 # "các cơ quan của Bộ Ngoại giao": the body the offices belong to.
 _OF_BODY_RE = re.compile(r"\s*(?:cac\s+)?(?:co quan|don vi)\s+cua\s+(?=bo\b)")
+_MAX_LIST = 400
 _SHARED_WORDS = {"so": "Sở", "bo": "Bộ", "ban": "Ban", "phong": "Phòng", "hoi": "Hội"}
 
 
@@ -330,6 +331,10 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
     With ``until_verb`` the list ends where a sentence's verb begins ("Sở TTTT chủ trì, phối hợp
     với Sở Tư pháp triển khai …" read from after "với" gives only Sở Tư pháp).
     """
+    if until_verb and len(text) > _MAX_LIST:
+        # In running text a list of agencies is short; the sentence after it is not read.
+        cut = text.find(". ", 0, _MAX_LIST)
+        text = text[: cut if cut > 0 else _MAX_LIST]
     folded = fold_same_length(text)
     g = grammar()
     whole = text.strip(" .;:")

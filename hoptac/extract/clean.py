@@ -126,5 +126,5 @@ def clean(raw: str) -> str:
     text = _CONTROL_RE.sub("", text)
     text = _strip_markup(text)
     text = normalize_tones(text)
-    lines = [_SPACES_RE.sub(" ", line).strip() for line in text.split("\n")]
+    lines = [line.strip() for line in _SPACES_RE.sub(" ", text).split("\n")]
     return "\n".join(_reflow(lines))

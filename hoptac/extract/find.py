@@ -102,8 +102,8 @@ def find_numbers(text: str, start: int = 0) -> list[Found]:
 
 
 _MONEY_RE = re.compile(
-    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(tỷ|tỉ|triệu|nghìn|ngàn)?\s*(?:đồng|VNĐ|VND|đ)(?!\w)",
-    re.IGNORECASE,
+    r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(tỷ|tỉ|triệu|nghìn|ngàn|Tỷ|Triệu)?\s*"
+    r"(?:đồng|Đồng|ĐỒNG|VNĐ|VND|vnđ|đ)(?!\w)"
 )
 _SCALE = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
 

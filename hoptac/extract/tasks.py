@@ -51,7 +51,7 @@ def _read_labels(item: Item) -> _Labels:
     for line in _item_lines(item):
         text = line.text
         offset = item.marker_end - line.start if line is item.heading else 0
-        folded = fold_same_length(text[offset:])
+        folded = fold_same_length(text[offset : offset + 60])  # labels open the line
         m = _LABEL_RE.match(folded)
         if m:
             label = m[1]

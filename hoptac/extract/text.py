@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["fold_char", "fold_same_length", "sentences"]
 
@@ -33,6 +34,16 @@ _FOLD_TABLE = _fold_table()
 
 def fold_same_length(text: str) -> str:
     """``text`` folded character by character, so offsets in the result are offsets in ``text``."""
+    if text.isascii():
+        return text.lower()
+    if len(text) > 4096:
+        return text.translate(_FOLD_TABLE)
+    return _fold_cached(text)
+
+
+@lru_cache(maxsize=16384)
+def _fold_cached(text: str) -> str:
+    # The stages fold the same lines again and again; hashing is far cheaper than translating.
     return text.translate(_FOLD_TABLE)
 
 

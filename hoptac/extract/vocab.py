@@ -13,7 +13,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from rapidfuzz import fuzz, process
@@ -186,6 +186,16 @@ def _in_symbol(text: str, start: int, end: int) -> bool:
 
 
 def expand_abbreviations(text: str, *, scope: str = "agency") -> str:
+    # The extractor expands the same short names over and over.
+    return _expand_cached(text, scope) if len(text) < 300 else _expand(text, scope)
+
+
+@lru_cache(maxsize=32768)
+def _expand_cached(text: str, scope: str) -> str:
+    return _expand(text, scope)
+
+
+def _expand(text: str, scope: str) -> str:
     """Abbreviations spelled out, longest first, only as whole tokens and case-sensitively.
 
     "UBND tỉnh" → "Ủy ban nhân dân tỉnh", "Sở TTTT" → "Sở Thông tin và Truyền thông",
