@@ -105,12 +105,15 @@ _MONEY_RE = re.compile(
     r"(?<![\d.,])(\d{1,3}(?:[.,]\d{3})+|\d+(?:[.,]\d+)?)\s*(tỷ|tỉ|triệu|nghìn|ngàn|Tỷ|Triệu)?\s*"
     r"(?:đồng|Đồng|ĐỒNG|VNĐ|VND|vnđ|đ)(?!\w)"
 )
+_CURRENCY_RE = re.compile(r"\d\s*(?:\w+\s*)?(?:đồng|Đồng|ĐỒNG|VNĐ|VND|vnđ|đ)(?!\w)")
 _SCALE = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
 
 
 def find_money(text: str, start: int = 0) -> list[tuple[int, Span]]:
     """Amounts in đồng: "33.400.000.000 đồng", "1,5 tỷ đồng"."""
-    out = []
+    out: list[tuple[int, Span]] = []
+    if not _CURRENCY_RE.search(text):
+        return out
     for m in _MONEY_RE.finditer(text):
         digits, scale = m[1], (m[2] or "").lower()
         if scale:

@@ -11,7 +11,7 @@ __all__ = ["fold_char", "fold_same_length", "sentences"]
 
 def fold_char(ch: str) -> str:
     """One character without diacritics, lower case; always one character long."""
-    if ch in "đĐ":
+    if ch in "đĐðÐ":
         return "d"
     if ch.isascii():
         return ch.lower()

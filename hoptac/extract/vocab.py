@@ -19,6 +19,8 @@ from importlib import resources
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from hoptac.extract.text import fold_same_length
+
 __all__ = [
     "Abbreviation",
     "Agency",
@@ -46,10 +48,7 @@ def fold(text: str) -> str:
 
     NFC and NFD input give the same key ("Bảo Lạc" → "bao lac", "Đồn" → "don").
     """
-    decomposed = unicodedata.normalize("NFD", text)
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    stripped = stripped.replace("đ", "d").replace("Đ", "D").replace("Ð", "D").replace("ð", "d")
-    return " ".join(stripped.casefold().split())
+    return " ".join(fold_same_length(unicodedata.normalize("NFC", text)).split())
 
 
 _PUNCT_RE = re.compile(r"[^\w\s]|_")
