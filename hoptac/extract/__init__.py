@@ -33,15 +33,22 @@ def extract_text(text: str, source: str = "<text>") -> Extraction:
     return resolve(clean(text), source)
 
 
-def _extract_raw(raw: RawDocument) -> Extraction:
-    return extract_text(raw.text, raw.source)
+def _extract_raw(raw: list[RawDocument]) -> Extraction:
+    # At the size limit every copy counts: the raw text is let go as soon as it is cleaned,
+    # which is why the document comes in a list the caller no longer holds.
+    doc = raw.pop()
+    source, text = doc.source, doc.text
+    del doc
+    cleaned = clean(text)
+    del text
+    return resolve(cleaned, source)
 
 
 def extract_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
     """Read and extract one file; raises ``ReadError`` naming the file and the reason."""
-    return _extract_raw(read_path(path, max_bytes))
+    return _extract_raw([read_path(path, max_bytes)])
 
 
 def extract_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:
     """Extract from an upload's bytes; ``source`` (the file name) picks the reader."""
-    return _extract_raw(read_bytes(data, source, max_bytes))
+    return _extract_raw([read_bytes(data, source, max_bytes)])

@@ -80,18 +80,18 @@ def _issuer(text: str, province: str | None) -> str:
     return name
 
 
-def find_references(text: str, *, exclude: set[str], province: str | None, year: int | None = None) -> list[Reference]:
-    folded = fold_same_length(text)
+def find_references(text: str, *, exclude: set[str], province: str | None, start: int = 0) -> list[Reference]:
+    """Every document number cited in ``text[start:]``, once each, with what is printed around it."""
     found: dict[str, Reference] = {}
     order: list[str] = []
-    for num in find_numbers(text):
+    for num in find_numbers(text, 0, start):
         key = re.sub(r"\s+", "", vocab.fold(num.value))
         if key in exclude:
             continue
         s, e = num.span
-        before = folded[max(0, s - 40) : s]
+        before = fold_same_length(text[max(0, s - 40) : s])
         after_text = text[e : e + 140]
-        after = folded[e : e + 140]
+        after = fold_same_length(after_text)
         date = None
         dm = re.match(r"^\s*(?:[^\d\s,;.]+\s+){0,2}?,?\s*(?:ngay\s*)?(?=\d)", after)
         if dm:
@@ -108,7 +108,8 @@ def find_references(text: str, *, exclude: set[str], province: str | None, year:
         if im:
             issuer = _issuer(after_text[after_date + im.start(1) : after_date + im.end(1)], province)
         else:
-            bm = _ISSUER_BEFORE_RE.search(folded[max(0, s - 120) : max(0, s - 0)].rsplit(" so", 1)[0].rstrip())
+            window = fold_same_length(text[max(0, s - 120) : s])
+            bm = _ISSUER_BEFORE_RE.search(window.rsplit(" so", 1)[0].rstrip())
             if bm:
                 chunk_start = max(0, s - 120)
                 issuer = _issuer(text[chunk_start + bm.start(1) : chunk_start + bm.end(1)], province)
@@ -125,5 +126,4 @@ def find_references(text: str, *, exclude: set[str], province: str | None, year:
                 issuer=old.issuer or ref.issuer,
                 span=old.span,
             )
-    del year
     return [found[k] for k in order]

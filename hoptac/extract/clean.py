@@ -75,34 +75,47 @@ def _is_caps(line: str) -> bool:
     return line.isupper() and sum(c.isalpha() for c in line[:8]) >= 3
 
 
-def _joins(prev: str, nxt: str, blank_between: bool) -> bool:
-    """Whether ``nxt`` continues the paragraph that ``prev`` ends."""
-    if not prev or not nxt or prev.startswith("|") or nxt.startswith("|"):
-        return False
-    if _SENTENCE_END_RE.search(prev) or _LINE_START_RE.match(nxt):
-        return False
-    if _is_caps(prev) or _is_caps(nxt):
-        return False
-    first = nxt[0]
-    if blank_between:
-        # A page break inside a sentence: the next page starts in lower case.
-        return first.islower()
-    return True
+class _Reflow:
+    """Joins lines into paragraphs as they arrive, so a large input is never held twice."""
 
+    def __init__(self) -> None:
+        self.out: list[str] = []
+        self.para: list[str] = []  # the lines of the open paragraph
+        self.blank = False
 
-def _reflow(lines: list[str]) -> list[str]:
-    out: list[str] = []
-    blank = False
-    for line in lines:
+    def _joins(self, nxt: str) -> bool:
+        """Whether ``nxt`` continues the open paragraph."""
+        first_line, last_line = self.para[0], self.para[-1]
+        if first_line.startswith("|") or nxt.startswith("|"):
+            return False
+        if _SENTENCE_END_RE.search(last_line) or _LINE_START_RE.match(nxt):
+            return False
+        if all(_is_caps(x) for x in self.para) or _is_caps(nxt):
+            return False
+        if self.blank:
+            # A page break inside a sentence: the next page starts in lower case.
+            return nxt[0].islower()
+        return True
+
+    def feed(self, line: str) -> None:
         if not line:
-            blank = True
-            continue
-        if out and _joins(out[-1], line, blank):
-            out[-1] = out[-1] + " " + line
+            self.blank = True
+            return
+        if self.para and self._joins(line):
+            self.para.append(line)
         else:
-            out.append(line)
-        blank = False
-    return out
+            self._close()
+            self.para = [line]
+        self.blank = False
+
+    def _close(self) -> None:
+        if self.para:
+            self.out.append(" ".join(self.para))
+            self.para = []
+
+    def finish(self) -> list[str]:
+        self._close()
+        return self.out
 
 
 def _strip_markup(text: str) -> str:
@@ -119,12 +132,31 @@ def _strip_markup(text: str) -> str:
     return _MD_EM_RE.sub(r"\1", text)
 
 
+_CHUNK = 1 << 18
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Pieces of about 256 KB that end at a line end, so each can be cleaned on its own."""
+    out = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end < 0 else end + 1
+        out.append((start, end))
+        start = end
+    return out
+
+
 def clean(raw: str) -> str:
     """The cleaned text: one paragraph per line, NFC, one tone placement, no markup."""
-    text = unicodedata.normalize("NFC", raw)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = _CONTROL_RE.sub("", text)
-    text = _strip_markup(text)
-    text = normalize_tones(text)
-    lines = [line.strip() for line in _SPACES_RE.sub(" ", text).split("\n")]
-    return "\n".join(_reflow(lines))
+    reflow = _Reflow()
+    for start, end in _chunks(raw):
+        text = unicodedata.normalize("NFC", raw[start:end])
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = _CONTROL_RE.sub("", text)
+        text = _strip_markup(text)
+        text = normalize_tones(text)
+        for line in _SPACES_RE.sub(" ", text).split("\n"):
+            reflow.feed(line.strip())
+        del text
+    return "\n".join(reflow.finish())

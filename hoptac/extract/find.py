@@ -96,9 +96,9 @@ _SYMBOL = r"[A-ZĐ][A-ZĐa-z0-9&]*"
 NUMBER_RE = re.compile(rf"(?<![\w/.-])(\d{{1,5}}[a-z]?(?:/\d{{4}})?(?:/|-)(?:{_SYMBOL})(?:[-/.]{_SYMBOL})*)(?![\w/])")
 
 
-def find_numbers(text: str, start: int = 0) -> list[Found]:
-    """Document numbers and symbols as printed."""
-    return [Found(m[1], (start + m.start(1), start + m.end(1))) for m in NUMBER_RE.finditer(text)]
+def find_numbers(text: str, start: int = 0, pos: int = 0) -> list[Found]:
+    """Document numbers and symbols as printed, from ``text[pos:]``; spans offset by ``start``."""
+    return [Found(m[1], (start + m.start(1), start + m.end(1))) for m in NUMBER_RE.finditer(text, pos)]
 
 
 _MONEY_RE = re.compile(
@@ -109,19 +109,20 @@ _CURRENCY_RE = re.compile(r"\d\s*(?:\w+\s*)?(?:đồng|Đồng|ĐỒNG|VNĐ|VND|
 _SCALE = {"tỷ": 10**9, "tỉ": 10**9, "triệu": 10**6, "nghìn": 10**3, "ngàn": 10**3}
 
 
-def find_money(text: str, start: int = 0) -> list[tuple[int, Span]]:
-    """Amounts in đồng: "33.400.000.000 đồng", "1,5 tỷ đồng"."""
+def find_money(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, Span]]:
+    """Amounts in đồng: "33.400.000.000 đồng", "1,5 tỷ đồng" (in ``text[start:end]``)."""
     out: list[tuple[int, Span]] = []
-    if not _CURRENCY_RE.search(text):
+    end = len(text) if end is None else end
+    if not _CURRENCY_RE.search(text, start, end):
         return out
-    for m in _MONEY_RE.finditer(text):
+    for m in _MONEY_RE.finditer(text, start, end):
         digits, scale = m[1], (m[2] or "").lower()
         if scale:
             amount = int(round(float(digits.replace(".", "").replace(",", ".")) * _SCALE[scale]))
         else:
             amount = int(re.sub(r"[.,]", "", digits))
         if amount > 0:
-            out.append((amount, (start + m.start(), start + m.end())))
+            out.append((amount, (m.start(), m.end())))
     return out
 
 

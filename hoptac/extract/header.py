@@ -470,7 +470,7 @@ def _issuer_from_body(
     layout: Layout, place: str | None
 ) -> tuple[str | None, tuple[int, int] | None, str | None, str | None]:
     """The issuer of a document whose header is missing: the body names it, or the signature does."""
-    text = layout.text
+    text = layout.text[:20000]  # the sentence that names the issuer opens the document
     folded = fold_same_length(text)
     m = _ISSUER_BODY_RE.search(folded)
     if m:
@@ -487,12 +487,15 @@ def _issuer_from_body(
             body_name = match.name
         return f"{body_name} {level} {name}", (m.start(1), m.end(3)), level, name
     # "TM. ỦY BAN NHÂN DÂN" in the signature block, with the place line's province.
-    sm = re.search(r"(?m)^(?:tm\.|t/m)\s*(uy ban nhan dan|ban thuong vu|thuong truc)\b", folded)
+    tail_at = max(0, len(layout.text) - 20000)  # the signature closes the document
+    sm = re.search(
+        r"(?m)^(?:tm\.|t/m)\s*(uy ban nhan dan|ban thuong vu|thuong truc)\b", fold_same_length(layout.text[tail_at:])
+    )
     if sm and place:
         loc = vocab.lookup_locality(place, country="VN")
         level = "tỉnh"
         if loc is not None and loc.level == "district":
             level = "huyện"
         if vocab.fold(sm[1]) == "uy ban nhan dan":
-            return f"Ủy ban nhân dân {level} {place}", (sm.start(1), sm.end(1)), level, place
+            return f"Ủy ban nhân dân {level} {place}", (tail_at + sm.start(1), tail_at + sm.end(1)), level, place
     return None, None, None, None

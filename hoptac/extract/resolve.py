@@ -114,8 +114,7 @@ def resolve(text: str, source: str) -> Extraction:
         if header.title_line is not None and header.title_line + 1 < len(layout.lines)
         else 0
     )
-    references = find_references(text[body_start:], exclude=exclude, province=province, year=default_year)
-    references = [replace(r, span=(r.span[0] + body_start, r.span[1] + body_start)) for r in references]
+    references = find_references(text, exclude=exclude, province=province, start=body_start)
 
     ref_spans: list[Span] = []
     for r in references:
@@ -137,9 +136,8 @@ def resolve(text: str, source: str) -> Extraction:
 
     budget: list[Budget] = []
     seen_amounts: set[int] = set()
-    for amount, span in find_money(
-        text[: layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)]
-    ):
+    money_end = layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)
+    for amount, span in find_money(text, 0, money_end):
         if amount not in seen_amounts:
             seen_amounts.add(amount)
             budget.append(Budget(amount, "VND", span))

@@ -17,7 +17,7 @@ from hoptac.extract.text import fold_same_length
 __all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     index: int
     start: int

@@ -131,9 +131,7 @@ def abbreviations() -> dict[str, str]:
     """Abbreviation → expansion for agency names (scope agency and both), without the
     context-sensitive ones ("TT", "BCH" …, which are expanded only in their multi-word rows)."""
     return {
-        a.abbr: a.expansion
-        for a in abbreviation_table()
-        if a.scope in ("agency", "both") and not a.context_sensitive
+        a.abbr: a.expansion for a in abbreviation_table() if a.scope in ("agency", "both") and not a.context_sensitive
     }
 
 
