@@ -157,3 +157,43 @@ def test_docx_with_header_table_end_to_end(tmp_path: Path) -> None:
         ("I.1", ["Sở Ngoại vụ"], []),
         ("I.2", ["Sở Y tế"], ["Sở Tài chính"]),
     ]
+
+
+def test_news_page_with_weekday_date_and_partner_in_headline() -> None:
+    from hoptac.extract import extract_text
+
+    text = (
+        "Tin tức\n\nĐón đoàn đại biểu tỉnh Hủa Phăn (Lào) thăm và làm việc tại Thanh Hóa\n\n"
+        "Thứ Sáu, 03/03/2023 - 15:20\n\n"
+        "Ngày 2/3, đồng chí Chủ tịch UBND tỉnh đã tiếp và làm việc với đoàn đại biểu tỉnh Hủa Phăn.\n"
+    )
+    d = extract_text(text, "tin.txt").to_dict()
+    doc = d["document"]
+    assert (doc["kind"], doc["place"], doc["date"], doc["signers"]) == ("tin_bai", None, "2023-03-03", [])
+    assert [(p["name"], p["country"]) for p in d["parties"]] == [("tỉnh Hủa Phăn", "LA"), ("tỉnh Thanh Hóa", "VN")]
+    assert [(e["date"], e["kind"]) for e in d["events"]] == [("2023-03-02", "hoi_dam")]
+
+
+@pytest.mark.parametrize(
+    "labels",
+    [
+        (
+            "- Cơ quan, đơn vị chủ trì thực hiện: Sở Ngoại vụ",
+            "- Cơ quan phối hợp: Sở Tài chính",
+            "- Tiến độ thực hiện: Quý II/2025",
+        ),
+        ("Đơn vị thực hiện: Sở Ngoại vụ", "Đơn vị phối hợp: Sở Tài chính", "Thời gian hoàn thành: Quý II/2025"),
+        ("- *Chủ trì:* Sở Ngoại vụ", "- *Phối hợp:* Sở Tài chính", "- *Thời hạn:* Quý II/2025"),
+    ],
+)
+def test_label_line_variants(labels: tuple[str, str, str]) -> None:
+    from hoptac.extract import extract_text
+
+    text = "KẾ HOẠCH\nTrao đổi đoàn năm 2025\nI. NỘI DUNG\n1. Trao đổi đoàn công tác.\n" + "\n".join(labels)
+    (task,) = extract_text(text).to_dict()["tasks"]
+    assert (task["ref"], task["lead"], task["support"], task["when"]["due"]) == (
+        "I.1",
+        ["Sở Ngoại vụ"],
+        ["Sở Tài chính"],
+        "2025-Q2",
+    )

@@ -53,8 +53,13 @@ _MOTTO_RE = re.compile(
 )
 _METADATA_RE = re.compile(r"^(so hieu|loai van ban|noi ban hanh|co quan ban hanh|nguoi ky|ngay ban hanh)\s*:\s*(\S.*)$")
 _NUMBER_LINE_RE = re.compile(r"^so\s*(?:hieu)?\s*:?\s*(\S*)")
-_PLACE_DATE_RE = re.compile(r"([^\W\d_][^\d,:;|()]{1,40}?)\s*,\s*(?=ngay\b|\d{1,2}/\d{1,2}/\d{4})")
-_NEWS_DATE_RE = re.compile(r"^(\d{1,2}/\d{1,2}/\d{4})\s+\d{1,2}:\d{2}")
+_PLACE_DATE_RE = re.compile(
+    r"(?!thu (?:hai|ba|tu|nam|sau|bay)\b|chu nhat\b)([^\W\d_][^\d,:;|()]{1,40}?)\s*,\s*(?=ngay\b|\d{1,2}/\d{1,2}/\d{4})"
+)
+# "25/11/2022 11:01", "Thứ Sáu, 25/11/2022 - 11:01", "11:01 25/11/2022" on a short line.
+_NEWS_DATE_RE = re.compile(
+    r"^(?:[^\d\n]{0,20}?)(?:(\d{1,2}/\d{1,2}/\d{4})\s*[-|,]?\s*(?:lúc\s*)?\d{1,2}:\d{2}|\d{1,2}:\d{2}\s*[-|,]?\s*(?:ngày\s*)?(\d{1,2}/\d{1,2}/\d{4}))"
+)
 _NEWS_HINT_RE = re.compile(r"luot xem|chia se|tin khac|lien ket website|ngay dang|cap nhat luc")
 _SUBJECT_RE = re.compile(r"^(?:v/v|ve viec|ve)\b\s*:?\s*")
 _BODY_START_RE = re.compile(r"^(?:can cu|kinh gui|i\.|1\.)")
@@ -316,10 +321,10 @@ def read_header(layout: Layout) -> Header:
     # A news page: headline, then "25/11/2022 11:01".
     news = False
     for line in lines[:15]:
-        m = _NEWS_DATE_RE.match(line.text)
+        m = _NEWS_DATE_RE.match(line.text) if len(line.text) < 80 else None
         if m and number_line is None:
             news = True
-            d = find_dates(m[1], line.start)
+            d = find_dates(m[1] or m[2], line.start + (m.start(1) if m[1] else m.start(2)))
             date = Named(d[0].value, d[0].span) if d else None
             prev = [x for x in lines[: line.index] if x.text.strip()]
             if prev and title is None:
@@ -339,6 +344,7 @@ def read_header(layout: Layout) -> Header:
                 title_line = first.index
     if news:
         kind = "tin_bai"
+        place = None  # a news page has no place-and-date line
 
     # Metadata from a legal database overrides the guesses.
     if "so hieu" in meta:

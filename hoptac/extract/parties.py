@@ -152,11 +152,60 @@ def _with_partner(text: str, start: int, home: str | None) -> list[Party]:
     folded = fold_same_length(text)
     m = re.search(r"\b(?:hop tac|ket nghia|quan he|giao luu)\s+(?:\w+\s+){0,3}?voi\s+", folded)
     if not m or home is None:
-        return []
+        return _named_localities(text, start)
     partner = _side(text[m.end() :], start + m.end())
     if not partner or partner[0].country == "VN":
         return []
     return [Party(home, "VN", (start, start)), partner[0]]
+
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’-]*")
+_LEVEL_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "chau": "châu", "xa": "thị xã"}
+
+
+def _capitalised_runs(text: str) -> list[tuple[str | None, str, int, int]]:
+    """(level word before it, run of capitalised words, start, end) for each such run."""
+    words = list(_WORD_RE.finditer(text))
+    runs = []
+    i = 0
+    while i < len(words):
+        if not words[i][0][0].isupper():
+            i += 1
+            continue
+        j = i
+        while (
+            j + 1 < len(words)
+            and j - i < 3
+            and words[j + 1][0][0].isupper()
+            and text[words[j].end() : words[j + 1].start()] == " "
+        ):
+            j += 1
+        level = None
+        if i > 0 and text[words[i - 1].end() : words[i].start()] == " ":
+            level = _LEVEL_WORDS.get(vocab.fold(words[i - 1][0]))
+            if vocab.fold(words[i - 1][0]) == "pho" and i > 1 and vocab.fold(words[i - 2][0]) == "thanh":
+                level = "thành phố"
+        runs.append((level, " ".join(w[0] for w in words[i : j + 1]), words[i].start(), words[j].end()))
+        i = j + 1
+    return runs
+
+
+def _named_localities(text: str, start: int) -> list[Party]:
+    """A headline such as "Đón đoàn tỉnh Hủa Phăn (Lào) thăm Thanh Hóa": each locality it names,
+    when one of them is foreign."""
+    parties: list[Party] = []
+    for level, name, s, e in _capitalised_runs(text):
+        if not level and len(name.split()) < 2:
+            continue  # a lone capitalised word is rarely a place
+        loc = vocab.lookup_locality(name, fuzzy=False)
+        if loc is None or (loc.country == "VN" and loc.level not in ("tỉnh", "thành phố", "huyện", "thị xã", "quận")):
+            continue
+        label = f"{level or loc.level} {name}" if (level or loc.country != "VN") else f"{loc.level} {loc.name}"
+        parties.append(Party(label, loc.country, (start + s, start + e)))
+    if not any(p.country != "VN" for p in parties):
+        return []
+    seen: set[str] = set()
+    return [p for p in parties if not (vocab.fold(p.name) in seen or seen.add(vocab.fold(p.name)))]  # type: ignore[func-returns-value]
 
 
 _PERIOD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")

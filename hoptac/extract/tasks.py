@@ -20,9 +20,11 @@ from hoptac.extract.text import fold_same_length
 
 __all__ = ["find_tasks"]
 
+# "Thời gian (thực hiện / hoàn thành):", "Tiến độ:", "Cơ quan (, đơn vị) chủ trì (thực hiện):",
+# "Đơn vị thực hiện:", "Cơ quan phối hợp:", "Kinh phí:" — a short label, then its value.
 _LABEL_RE = re.compile(
-    r"^[-+•*]?\s*(thoi gian(?: thuc hien| hoan thanh)?|(?:co quan|don vi) (?:chu tri|thuc hien)|"
-    r"(?:co quan|don vi) phoi hop|chu tri|phoi hop|kinh phi(?: thuc hien)?)\s*:\s*"
+    r"^[-+•*]?\s*((?:thoi gian|tien do|thoi han)[a-z ]{0,20}|(?:(?:co quan|don vi)[a-z ,/]{0,20}?)?"
+    r"(?:chu tri|phoi hop|thuc hien)[a-z ]{0,12}|kinh phi[a-z ]{0,15})\s*:\s*"
 )
 _SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
 _SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?v\S{1,3}(?=\s)")
@@ -58,13 +60,13 @@ def _read_labels(item: Item) -> _Labels:
             value_at = offset + m.end()
             value = text[value_at:].strip(" *_")
             in_time = False
-            if label.startswith("thoi gian"):
+            if label.startswith(("thoi gian", "tien do", "thoi han")):
                 when_parts.append(value)
                 in_time = True
-            elif "chu tri" in label or "thuc hien" in label:
-                lead.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
             elif "phoi hop" in label:
                 support.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
+            elif "chu tri" in label or "thuc hien" in label:
+                lead.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
             continue
         if in_time:
             sm = _SCHEDULE_RE.match(folded)
