@@ -112,6 +112,7 @@ def _catchall_prefixes() -> tuple[str, ...]:
     return tuple(c + " " for c in grammar().catchall if c.startswith("cac ") or " " in c)
 
 
+@lru_cache(maxsize=65536)
 def clean_agency_name(name: str) -> str:
     """Expanded, tidied agency name: "UBND huyện, thành phố" → "Ủy ban nhân dân các huyện, thành phố"."""
     name = _PAREN_RE.sub("", name)
@@ -261,6 +262,7 @@ _LEVEL_KEYS = frozenset({"tinh", "huyen", "xa", "pho", "thanh", "thi", "tran"})
 _LEVEL_TAIL_RE = re.compile(r"^\s*(tinh|huyen|thanh pho|thi xa|xa)\b")
 
 
+@lru_cache(maxsize=16384)
 def _fuzzy_name(printed: str, cutoff: float) -> tuple[str, int] | None:
     """The vocabulary name an OCR-damaged ``printed`` starts with, and where that prefix ends.
 
@@ -294,6 +296,7 @@ def _fuzzy_name(printed: str, cutoff: float) -> tuple[str, int] | None:
     return best[2], end
 
 
+@lru_cache(maxsize=65536)
 def _garbled(text: str) -> bool:
     """OCR damage: a digit or symbol inside a word ("T6", "c4c", "x&")."""
     return bool(re.search(r"[^\W\d_][\d&@$]|[\d&@$][^\W\d_]", re.sub(r"\b[A-ZĐ]{2,}&[A-ZĐ]{2,}\b", "", text)))

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from hoptac.extract import vocab
-from hoptac.extract.agencies import parse_agency_list
+from hoptac.extract.agencies import clean_agency_name
 from hoptac.extract.citations import find_references
 from hoptac.extract.find import find_money
 from hoptac.extract.header import read_header
@@ -43,20 +43,28 @@ def _unify(names: list[str]) -> dict[str, str]:
             km = keys[m]
             if len(km) > len(keys[best]) and km.endswith(" " + k) and len(km.split()) - len(k.split()) <= 2:
                 head = km[: -len(k)].strip()
-                if head in ("truong", "uy ban", "hoi", "ban", "so"):
+                if head + " " in _UNIFY_HEADS:
                     best = m
         out[n] = best
     return out
 
 
 def _recipient_names(layout: Layout) -> list[str]:
-    """Agency names in the recipients list ("Nơi nhận:"), for their fullest printed form."""
+    """Names in the recipients list ("Nơi nhận:") that may be the fullest form of a task's agency
+    ("Trường Đại học …" for "Đại học …")."""
     names: list[str] = []
     for line in layout.lines[layout.end : layout.end + 40]:
         text = line.text.strip()
         if text.startswith(("-", "+", "•")):
-            names.extend(n.name for n in parse_agency_list(text.lstrip("-+• "), line.start, until_verb=False))
+            for piece in _RECIPIENT_SPLIT_RE.split(text.lstrip("-+• ")):
+                piece = piece.strip(" .")
+                if _key(piece).startswith(_UNIFY_HEADS):
+                    names.append(clean_agency_name(piece))
     return names
+
+
+_RECIPIENT_SPLIT_RE = re.compile(r"[;]|,(?=\s*(?:[Tt]rường|[Hh]ội|[Uu]ỷ|[Ủủ]y|[Bb]an|[Ss]ở)\b)")
+_UNIFY_HEADS = ("truong ", "uy ban ", "hoi ", "ban ", "so ")
 
 
 def _rename(names: tuple[Named, ...], mapping: dict[str, str]) -> tuple[Named, ...]:
@@ -122,8 +130,10 @@ def resolve(text: str, source: str) -> Extraction:
         ref_spans.append((s, min(len(text), r.span[1] + 40)))
     for r in references:
         # Every mention of a cited number, with the date printed after it.
-        for m in re.finditer(re.escape(r.number), text):
-            ref_spans.append((m.start(), min(len(text), m.end() + 40)))
+        at = text.find(r.number)
+        while at >= 0:
+            ref_spans.append((at, min(len(text), at + len(r.number) + 40)))
+            at = text.find(r.number, at + 1)
     if info.date:
         ref_spans.append(info.date.span)
     events = find_events(

@@ -591,6 +591,7 @@ def _same_head(query: str, choice: str, heads: frozenset[str]) -> bool:
     return fuzz.ratio(q, c) >= 50
 
 
+@lru_cache(maxsize=65536)
 def match_agency(text: str, score_cutoff: float = 85.0) -> Agency | None:
     """The vocabulary agency that ``text`` names, or ``None``.
 
