@@ -42,6 +42,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         except OSError as exc:
             raise HoptacError(f"{out_dir}: không tạo được thư mục ({exc.strerror})") from None
     failed = 0
+    written: set[Path] = set()
     for name in args.files:
         try:
             ex = extract_file(name, max_bytes)
@@ -55,6 +56,9 @@ def _cmd_extract(args: argparse.Namespace) -> int:
             continue
         if out_dir is not None:
             target = out_dir / (Path(name).stem + ".json")
+            if target in written:  # "a.txt" and "a.docx": keep both
+                target = out_dir / (Path(name).name + ".json")
+            written.add(target)
             target.write_text(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         elif args.json:
             print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
@@ -63,15 +67,154 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+INGEST_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+
+
+def _django() -> None:
+    """Set Django up (lazily: ``hoptac extract`` never imports it) and bring the database up to date."""
+    from hoptac.web import setup
+
+    setup()
+    from django.core.management import call_command
+    from django.db import DatabaseError
+
+    try:
+        call_command("migrate", interactive=False, verbosity=0)
+    except DatabaseError as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise HoptacError(f"không kết nối/cập nhật được cơ sở dữ liệu: {first}") from None
+
+
+def _ingest_files(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    files: list[Path] = []
+    missing: list[str] = []
+    for name in paths:
+        p = Path(name)
+        if p.is_dir():
+            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGEST_SUFFIXES)
+        elif p.exists():
+            files.append(p)
+        else:
+            missing.append(name)
+    return files, missing
+
+
+def _cmd_ingest(args: argparse.Namespace) -> int:
+    _django()
+    from tqdm import tqdm
+
+    from hoptac.records.ingest import get_office, ingest_path
+
+    office = get_office(args.office or os.environ.get("HOPTAC_OFFICE") or None)
+    files, missing = _ingest_files(args.paths)
+    for name in missing:
+        print(f"hoptac: {name}: không tìm thấy tệp hoặc thư mục", file=sys.stderr)
+    failed, new, known = len(missing), 0, 0
+    bar = tqdm(files, unit="tệp", file=sys.stderr, disable=args.quiet or None, leave=False)
+    for path in bar:
+        try:
+            result = ingest_path(path, office)
+        except HoptacError as exc:
+            tqdm.write(f"hoptac: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        except Exception as exc:  # a bug must not cost the other files their result
+            tqdm.write(f"hoptac: {path}: lỗi khi nhập ({type(exc).__name__})", file=sys.stderr)
+            failed += 1
+            continue
+        if result.created:
+            new += 1
+        else:
+            known += 1
+    print(f"Đã nhập {new} văn bản mới, {known} đã có, {failed} lỗi (văn phòng: {office.name}).")
+    return 1 if failed else 0
+
+
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"cổng không hợp lệ: {text!r}") from None
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"cổng phải từ 1 đến 65535: {port}")
+    return port
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    _django()
+    from django.conf import settings
+
+    if args.demo:
+        from hoptac.records import demo
+
+        demo.load(sys.stderr)
+    from hoptac.web.server import check_port, serve
+    from hoptac.web.wsgi import application
+
+    check_port(args.host, args.port)
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    print(
+        f"hoptac: đang phục vụ tại http://{args.host}:{args.port}/ (dữ liệu: {settings.DATA_DIR}; "
+        f"cơ sở dữ liệu: {engine})",
+        file=sys.stderr,
+        flush=True,
+    )
+    serve(application, args.host, args.port, args.workers or _default_workers(), args.threads)
+    return 0
+
+
+def _default_workers() -> int:
+    from hoptac.web.server import default_workers
+
+    return default_workers()
+
+
+def _cmd_manage(args: argparse.Namespace) -> int:
+    from hoptac.web import setup
+
+    setup()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["hoptac manage", *args.args])
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hoptac", description="Hợp tác quốc tế địa phương: đọc văn bản, theo dõi nhiệm vụ.")
+    parser = argparse.ArgumentParser(
+        prog="hoptac", description="Hợp tác quốc tế địa phương: đọc văn bản, theo dõi nhiệm vụ."
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("extract", help="trích xuất thông tin từ văn bản (.txt .md .html .docx .pdf)")
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="in JSON theo định dạng hoptac-extraction/1")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="ghi DIR/<tên>.json cho mỗi tệp")
-    p.add_argument("--max-size", type=float, metavar="MB", help=f"giới hạn kích thước tệp (mặc định 20, hoặc ${MAX_MB_ENV})")
+    p.add_argument(
+        "--max-size",
+        type=float,
+        metavar="MB",
+        help=f"giới hạn kích thước tệp (mặc định 20, hoặc ${MAX_MB_ENV})",
+    )
     p.set_defaults(func=_cmd_extract)
+    p = sub.add_parser("ingest", help="nhập văn bản (tệp hoặc thư mục) vào hệ thống, chờ duyệt")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument(
+        "--office",
+        metavar="MÃ",
+        help="văn phòng nhận văn bản (mặc định $HOPTAC_OFFICE hoặc văn phòng duy nhất)",
+    )
+    p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.set_defaults(func=_cmd_ingest)
+    p = sub.add_parser("serve", help="chạy ứng dụng web (cập nhật cơ sở dữ liệu trước)")
+    p.add_argument("--demo", action="store_true", help="nạp văn bản mẫu và tạo tài khoản trình diễn")
+    p.add_argument("--port", type=_port, default=8000, help="cổng (mặc định 8000)")
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--workers", type=int, default=None, help="số tiến trình (mặc định số lõi + 1, tối đa 8)")
+    p.add_argument("--threads", type=int, default=4, help="số luồng mỗi tiến trình (mặc định 4)")
+    p.set_defaults(func=_cmd_serve)
+    p = sub.add_parser("manage", help="lệnh quản trị Django (createsuperuser, migrate, …)")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_manage)
     return parser
 
 

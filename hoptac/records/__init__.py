@@ -1,0 +1,1 @@
+"""The records system: offices, partners, agreements, documents, plans, tasks and their reports."""

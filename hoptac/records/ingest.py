@@ -1,0 +1,472 @@
+"""Documents in: the functions ``hoptac ingest``, the upload page and the review page call.
+
+An extraction (``hoptac-extraction/1`` dict with spans, plus the cleaned text) becomes rows in
+ONE transaction: the document, its partners, agreement, plan, tasks with their agencies and
+occurrences, events and links to the documents it cites. The same bytes twice change nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from hoptac.errors import ExtractError, HoptacError
+from hoptac.records import audit
+from hoptac.records.models import (
+    Agency,
+    Agreement,
+    Document,
+    DocumentLink,
+    Event,
+    Occurrence,
+    Office,
+    Partner,
+    Plan,
+    Task,
+    partner_key,
+    partner_level,
+)
+from hoptac.records.occurrences import expand
+from hoptac.records.text import name_key
+
+__all__ = [
+    "IngestResult",
+    "read_document",
+    "apply_decisions",
+    "get_office",
+    "ingest_bytes",
+    "ingest_path",
+    "rebuild",
+    "save_extraction",
+    "sha256",
+]
+
+AGREEMENT_KINDS = {"thoa_thuan": "thoa_thuan", "ban_ghi_nho": "ban_ghi_nho", "bien_ban": "bien_ban"}
+AGREEMENT_WORDS = (
+    ("ý định thư", "y_dinh_thu"),
+    ("bản ghi nhớ", "ban_ghi_nho"),
+    ("thỏa thuận", "thoa_thuan"),
+    ("thoả thuận", "thoa_thuan"),
+)
+EVENT_KINDS = set(Event.Kind.values)
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass
+class IngestResult:
+    document: Document
+    created: bool
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def get_office(code: str | None = None) -> Office:
+    """The office named by ``code`` (slug or name); with none, the only office, made on first use."""
+    if code:
+        office = Office.objects.filter(Q(code=code) | Q(name=code)).first()
+        if office is None:
+            raise HoptacError(f"không có văn phòng {code!r}")
+        return office
+    offices = list(Office.objects.all()[:2])
+    if len(offices) == 1:
+        return offices[0]
+    if offices:
+        raise HoptacError("có nhiều văn phòng: hãy chọn một bằng --office MÃ hoặc biến HOPTAC_OFFICE")
+    office, _ = Office.objects.get_or_create(code="mac-dinh", defaults={"name": "Sở Ngoại vụ"})
+    return office
+
+
+def ingest_path(path: str | Path, office: Office, user: Any = None) -> IngestResult:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise HoptacError(f"{p}: không tìm thấy tệp") from None
+    except IsADirectoryError:
+        raise HoptacError(f"{p}: là thư mục, không phải tệp") from None
+    except OSError as exc:
+        raise HoptacError(f"{p}: không đọc được tệp ({exc.strerror})") from None
+    return ingest_bytes(data, p.name, office, user)
+
+
+def ingest_bytes(
+    data: bytes,
+    filename: str,
+    office: Office,
+    user: Any = None,
+    *,
+    reviewed: bool = False,
+    decisions: dict[str, Any] | None = None,
+) -> IngestResult:
+    """Extract and store; an already stored file (same content in this office) is returned unchanged."""
+    digest = sha256(data)
+    existing = Document.objects.filter(office=office, sha256=digest).first()
+    if existing is not None:
+        return IngestResult(existing, False)
+    ex = read_document(data, filename)
+    extraction = ex.to_dict()
+    if decisions is not None:
+        extraction = apply_decisions(extraction, decisions)
+    return save_extraction(
+        office,
+        data=data,
+        filename=filename,
+        extraction=extraction,
+        text=ex.text,
+        user=user,
+        reviewed=reviewed,
+    )
+
+
+def read_document(data: bytes, filename: str) -> Any:
+    """The extractor behind a boundary: whatever goes wrong is one Vietnamese line naming the file."""
+    from hoptac.extract import extract_bytes
+
+    if not data.strip():
+        raise ExtractError(f"{filename}: tệp rỗng")
+    try:
+        return extract_bytes(data, filename)
+    except HoptacError:
+        raise
+    except Exception as exc:  # an extractor bug must not become a server error
+        raise ExtractError(f"{filename}: không đọc được văn bản ({type(exc).__name__})") from exc
+
+
+def save_extraction(
+    office: Office,
+    *,
+    data: bytes,
+    filename: str,
+    extraction: dict[str, Any],
+    text: str,
+    user: Any = None,
+    reviewed: bool = False,
+) -> IngestResult:
+    digest = sha256(data)
+    with transaction.atomic():
+        existing = Document.objects.select_for_update().filter(office=office, sha256=digest).first()
+        if existing is not None:
+            return IngestResult(existing, False)
+        info = extraction.get("document") or {}
+        doc = Document(
+            office=office,
+            filename=filename[:255],
+            sha256=digest,
+            text=text,
+            extraction=extraction,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        _set_header(doc, info)
+        if reviewed:
+            doc.reviewed, doc.reviewed_by, doc.reviewed_at = True, doc.created_by, timezone.now()
+        doc.file.save(Path(filename).name or "document", ContentFile(data), save=False)
+        doc.save()
+        counts = _build(doc, extraction)
+        audit.log(
+            user,
+            "ingest",
+            doc,
+            after=audit.snapshot(doc),
+            document=doc,
+            summary=f"Nhập văn bản {doc.filename}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+        )
+    return IngestResult(doc, True)
+
+
+def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None) -> Document:
+    """Replace what a not yet reviewed document produced by ``extraction`` (as the clerk edited it)."""
+    with transaction.atomic():
+        doc = Document.objects.select_for_update().get(pk=doc.pk)
+        before = {"tasks": doc.plan.tasks.count() if hasattr(doc, "plan") else 0, "reviewed": doc.reviewed}
+        _clear(doc)
+        doc.extraction = extraction
+        _set_header(doc, extraction.get("document") or {})
+        doc.reviewed, doc.reviewed_at = True, timezone.now()
+        doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        doc.save()
+        counts = _build(doc, extraction)
+        audit.log(
+            user,
+            "review",
+            doc,
+            before=before,
+            after={**counts, "reviewed": True},
+            document=doc,
+            summary=f"Duyệt văn bản {doc.filename}",
+        )
+    return doc
+
+
+def _clear(doc: Document) -> None:
+    Plan.objects.filter(document=doc).delete()
+    Event.objects.filter(document=doc).delete()
+    DocumentLink.objects.filter(source=doc).delete()
+    for ag in Agreement.objects.filter(documents=doc):
+        if ag.documents.exclude(pk=doc.pk).exists():
+            ag.documents.remove(doc)
+        else:
+            ag.delete()
+
+
+def _set_header(doc: Document, info: dict[str, Any]) -> None:
+    kind = info.get("kind") or "khac"
+    doc.kind = kind if kind in Document.Kind.values else "khac"
+    doc.number = (info.get("number") or "")[:100]
+    doc.issuer = (info.get("issuer") or "")[:300]
+    doc.title = info.get("title") or ""
+    raw_date = info.get("date") or ""
+    doc.date_text = raw_date[:20]
+    doc.date = _iso_date(raw_date)
+
+
+def _iso_date(text: str | None) -> date | None:
+    if not text or not ISO_DATE.match(text):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _partner(office: Office, name: str, country: str) -> Partner:
+    key = partner_key(name)
+    partner = Partner.objects.filter(office=office, key=key, country=country).first()
+    if partner is None:
+        partner = Partner.objects.create(office=office, name=name, country=country, level=partner_level(name))
+    elif name != partner.name and name not in partner.aliases:
+        partner.aliases = [*partner.aliases, name]
+        partner.save(update_fields=["aliases"])
+    return partner
+
+
+def agency_named(office: Office, name: str) -> Agency:
+    key = name_key(name)
+    agency = Agency.objects.filter(office=office, key=key).first()
+    if agency is None:
+        agency = Agency.objects.create(office=office, name=name)
+    elif name != agency.name and name not in agency.aliases:
+        agency.aliases = [*agency.aliases, name]
+        agency.save(update_fields=["aliases"])
+    return agency
+
+
+def _agreement_kind(title: str) -> str | None:
+    low = title.casefold()
+    for word, kind in AGREEMENT_WORDS:
+        if word in low:
+            return kind
+    return None
+
+
+def _agreement(doc: Document, extraction: dict[str, Any], parties: list[Partner]) -> Agreement | None:
+    period = extraction.get("period") or {}
+    kind = AGREEMENT_KINDS.get(doc.kind) or _agreement_kind(doc.title or "")
+    if kind is None or (doc.kind in ("tin_bai", "bao_cao") and len(parties) < 2):
+        return None
+    foreign = [p for p in parties if p.country != "VN"]
+    carried_by_plan = doc.kind not in AGREEMENT_KINDS
+    if carried_by_plan and foreign:
+        # A plan that implements an agreement: link to the one already on record with the same partner.
+        found = Agreement.objects.filter(office=doc.office, kind=kind, parties=foreign[0]).first()
+        if found is not None:
+            found.documents.add(doc)
+            return found
+    title = doc.title or doc.filename
+    if carried_by_plan:
+        low = title.casefold()
+        for word, _k in AGREEMENT_WORDS:
+            if word in low:
+                title = title[low.index(word) :]
+                title = title[0].upper() + title[1:]
+                break
+    agreement = Agreement.objects.create(
+        office=doc.office,
+        kind=kind,
+        title=title,
+        signed_on=None if carried_by_plan else doc.date,
+        start_year=period.get("from"),
+        end_year=period.get("to"),
+        status=Agreement.Status.IN_FORCE if carried_by_plan else Agreement.Status.SIGNED,
+    )
+    agreement.parties.set(parties)
+    agreement.documents.add(doc)
+    return agreement
+
+
+def _link_kind(text: str, span: list[int] | None, number: str) -> str:
+    """ "Kế hoạch này thay thế Kế hoạch số 667/KH-UBND" replaces; "thực hiện"/"triển khai" implements."""
+    if span and len(span) == 2 and 0 <= span[0] < span[1] <= len(text):
+        start = span[0]
+    else:
+        start = text.find(number)
+        if start < 0:
+            return str(DocumentLink.Kind.CITES)
+    before = text[max(0, start - 80) : start].casefold()
+    if "thay thế" in before:
+        return str(DocumentLink.Kind.REPLACES)
+    if "thực hiện" in before or "triển khai" in before:
+        return str(DocumentLink.Kind.IMPLEMENTS)
+    return str(DocumentLink.Kind.CITES)
+
+
+def _build(doc: Document, extraction: dict[str, Any]) -> dict[str, int]:
+    office = doc.office
+    parties = [
+        _partner(office, p["name"], (p.get("country") or "")[:2].upper())
+        for p in extraction.get("parties") or []
+        if p.get("name")
+    ]
+    agreement = _agreement(doc, extraction, parties)
+    period_d = extraction.get("period") or None
+    period = (int(period_d["from"]), int(period_d["to"])) if period_d else None
+    tasks = [t for t in extraction.get("tasks") or [] if t.get("title")]
+    counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "dẫn chiếu": 0}
+    plan = None
+    if doc.kind == "ke_hoach" or tasks:
+        budget = sum(
+            int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND"
+        )
+        plan = Plan.objects.create(
+            office=office,
+            document=doc,
+            title=doc.title or doc.filename,
+            start_year=period[0] if period else None,
+            end_year=period[1] if period else None,
+            budget=budget or None,
+            agreement=agreement,
+        )
+        plan.partners.set(parties)
+    occurrences: list[Occurrence] = []
+    for pos, t in enumerate(tasks):
+        assert plan is not None
+        span = t.get("span") or [0, 0]
+        task = Task.objects.create(
+            office=office,
+            plan=plan,
+            ref=(t.get("ref") or "")[:40],
+            title=t["title"],
+            when=t.get("when") or {},
+            position=pos,
+            span_start=max(0, int(span[0])),
+            span_end=max(0, int(span[1])),
+        )
+        task.lead.set([agency_named(office, n) for n in t.get("lead") or [] if n.strip()])
+        task.support.set([agency_named(office, n) for n in t.get("support") or [] if n.strip()])
+        for due in expand(task.when, period, doc.year):
+            occurrences.append(Occurrence(office=office, task=task, year=due.year, due=due))
+        counts["nhiệm vụ"] += 1
+    Occurrence.objects.bulk_create(occurrences, batch_size=1000)
+    counts["lần thực hiện"] = len(occurrences)
+    for e in extraction.get("events") or []:
+        if not e.get("title"):
+            continue
+        event = Event.objects.create(
+            office=office,
+            kind=e.get("kind") if e.get("kind") in EVENT_KINDS else Event.Kind.OTHER,
+            date=_iso_date(e.get("date")),
+            date_text=(e.get("date") or "")[:20],
+            title=e["title"],
+            place=(extraction.get("document") or {}).get("place") or "",
+            agreement=agreement,
+            document=doc,
+        )
+        event.parties.set(parties)
+        counts["sự kiện"] += 1
+    for r in extraction.get("references") or []:
+        number = (r.get("number") or "").strip()
+        if not number:
+            continue
+        target = (
+            Document.objects.filter(office=office, number__iexact=number)
+            .exclude(pk=doc.pk)
+            .order_by("-id")
+            .first()
+        )
+        DocumentLink.objects.create(
+            office=office,
+            source=doc,
+            target=target,
+            kind=_link_kind(doc.text, r.get("span"), number),
+            ref_kind=(r.get("kind") or "")[:100],
+            ref_number=number[:100],
+            ref_date=(r.get("date") or "")[:20],
+            ref_issuer=(r.get("issuer") or "")[:300],
+        )
+        counts["dẫn chiếu"] += 1
+    if doc.number:
+        DocumentLink.objects.filter(
+            office=office, target__isnull=True, ref_number__iexact=doc.number
+        ).exclude(source=doc).update(target=doc)
+    _record_changes(doc)
+    return counts
+
+
+def _record_changes(doc: Document) -> None:
+    """A new version of a plan (it replaces one, or has the same number): what changed in its tasks."""
+    if not hasattr(doc, "plan"):
+        return
+    old = None
+    link = doc.links_out.filter(kind=DocumentLink.Kind.REPLACES, target__plan__isnull=False).first()
+    if link is not None:
+        old = link.target
+    elif doc.number:
+        old = (
+            Document.objects.filter(office=doc.office, number__iexact=doc.number, plan__isnull=False)
+            .exclude(pk=doc.pk)
+            .order_by("-id")
+            .first()
+        )
+    if old is None:
+        return
+    before = {t.ref or t.title: t.title for t in old.plan.tasks.all()}
+    after = {t.ref or t.title: t.title for t in doc.plan.tasks.all()}
+    doc.changes = {
+        "previous": old.pk,
+        "previous_label": str(old),
+        "added": [f"{k} {after[k]}".strip() for k in after if k not in before],
+        "removed": [f"{k} {before[k]}".strip() for k in before if k not in after],
+        "changed": [f"{k}: {before[k]} → {after[k]}" for k in after if k in before and before[k] != after[k]],
+    }
+    doc.save(update_fields=["changes"])
+
+
+def _names(text: str) -> list[str]:
+    return [n.strip() for n in re.split(r"[;\n]", text) if n.strip()]
+
+
+def apply_decisions(extraction: dict[str, Any], decisions: dict[str, Any]) -> dict[str, Any]:
+    """The extraction as the clerk reviewed it.
+
+    ``decisions`` maps ``"tasks"``, ``"events"``, ``"parties"``, ``"references"`` to ``{index: {"keep": bool,
+    ...edits}}``; a task's edits are ``title``, ``lead`` and ``support`` (names separated by ";").
+    """
+    out = dict(extraction)
+    for section in ("tasks", "events", "parties", "references"):
+        items = list(extraction.get(section) or [])
+        chosen = decisions.get(section) or {}
+        kept = []
+        for i, item in enumerate(items):
+            d = chosen.get(i, chosen.get(str(i), {"keep": True}))
+            if not d.get("keep"):
+                continue
+            item = dict(item)
+            if section == "tasks":
+                if "title" in d:
+                    item["title"] = d["title"].strip()
+                for field in ("lead", "support"):
+                    if field in d:
+                        item[field] = _names(d[field])
+            kept.append(item)
+        out[section] = kept
+    return out

@@ -1,0 +1,114 @@
+"""Settings read from the environment, each checked: a bad value stops the program with one line."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from hoptac.errors import HoptacError
+
+__all__ = ["ConfigError", "allowed_hosts", "data_dir", "database", "debug", "secret_key"]
+
+
+class ConfigError(HoptacError):
+    """An environment variable holds a value hoptac cannot use."""
+
+
+def data_dir() -> Path:
+    raw = os.environ.get("HOPTAC_DATA_DIR", "").strip()
+    if raw:
+        path = Path(raw).expanduser()
+    else:
+        import platformdirs
+
+        path = Path(platformdirs.user_data_dir("hoptac", appauthor=False))
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"HOPTAC_DATA_DIR={str(path)!r}: không tạo được thư mục ({exc.strerror})") from None
+    if not os.access(path, os.W_OK):
+        raise ConfigError(f"HOPTAC_DATA_DIR={str(path)!r}: không có quyền ghi")
+    return path.resolve()
+
+
+def database(data: Path) -> dict[str, Any]:
+    url = os.environ.get("HOPTAC_DATABASE_URL", "").strip() or f"sqlite:///{data / 'hoptac.sqlite3'}"
+    scheme = url.split(":", 1)[0].lower()
+    if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
+        raise ConfigError(
+            f"HOPTAC_DATABASE_URL: không hỗ trợ loại cơ sở dữ liệu {scheme!r} (chỉ sqlite:/// hoặc postgresql://)"
+        )
+    import dj_database_url
+
+    try:
+        config: dict[str, Any] = dict(dj_database_url.parse(url))
+    except Exception as exc:  # dj_database_url raises several types for a malformed URL
+        raise ConfigError(f"HOPTAC_DATABASE_URL không hợp lệ ({exc})") from None
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        name = str(config.get("NAME") or "")
+        if not name or name == ":memory:":
+            raise ConfigError(
+                "HOPTAC_DATABASE_URL: thiếu đường dẫn tệp SQLite (sqlite:////đường/dẫn/tệp.sqlite3)"
+            )
+        config["OPTIONS"] = {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        }
+    elif not config.get("NAME"):
+        raise ConfigError(
+            "HOPTAC_DATABASE_URL: thiếu tên cơ sở dữ liệu (postgresql://người_dùng@máy:cổng/tên)"
+        )
+    else:
+        config["CONN_MAX_AGE"] = 60
+        config["CONN_HEALTH_CHECKS"] = True
+    return config
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ConfigError(f"{name}={raw!r}: chỉ nhận 1/0, true/false, yes/no, on/off")
+
+
+def debug() -> bool:
+    return _flag("HOPTAC_DEBUG", False)
+
+
+def secret_key(data: Path) -> str:
+    """``HOPTAC_SECRET_KEY``, or a random key made once and kept in the data directory."""
+    raw = os.environ.get("HOPTAC_SECRET_KEY", "").strip()
+    if raw:
+        if len(raw) < 32:
+            raise ConfigError("HOPTAC_SECRET_KEY quá ngắn (cần ít nhất 32 ký tự)")
+        return raw
+    path = data / "secret_key"
+    try:
+        if path.exists():
+            key = path.read_text(encoding="utf-8").strip()
+            if len(key) >= 32:
+                return key
+        key = secrets.token_urlsafe(48)
+        path.write_text(key + "\n", encoding="utf-8")
+        path.chmod(0o600)
+    except OSError as exc:
+        raise ConfigError(f"{path}: không đọc/ghi được khóa bí mật ({exc.strerror})") from None
+    return key
+
+
+def allowed_hosts(debug_on: bool) -> list[str]:
+    raw = os.environ.get("HOPTAC_ALLOWED_HOSTS", "").strip()
+    if not raw:
+        return ["localhost", "127.0.0.1", "[::1]", "testserver"] + (["*"] if debug_on else [])
+    hosts = [h.strip() for h in raw.split(",") if h.strip()]
+    for h in hosts:
+        if " " in h or "/" in h:
+            raise ConfigError(f"HOPTAC_ALLOWED_HOSTS: tên máy không hợp lệ {h!r} (ngăn cách bằng dấu phẩy)")
+    return hosts

@@ -1,0 +1,1 @@
+"""Date formats per language (day first, as Vietnamese and British offices write dates)."""

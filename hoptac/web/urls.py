@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from hoptac.records import views
+from hoptac.records.api import api
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("login/", auth_views.LoginView.as_view(template_name="records/login.html"), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("partners/", views.partner_list, name="partner_list"),
+    path("partners/<int:pk>/", views.partner_detail, name="partner_detail"),
+    path("agencies/", views.agency_list, name="agency_list"),
+    path("agencies/<int:pk>/", views.agency_detail, name="agency_detail"),
+    path("agreements/", views.agreement_list, name="agreement_list"),
+    path("agreements/<int:pk>/", views.agreement_detail, name="agreement_detail"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("documents/", views.document_list, name="document_list"),
+    path("documents/<int:pk>/", views.document_detail, name="document_detail"),
+    path("documents/<int:pk>/file/", views.document_file, name="document_file"),
+    path("documents/<int:pk>/review/", views.document_review, name="document_review"),
+    path("upload/", views.upload, name="upload"),
+    path("upload/<str:digest>/", views.upload_review, name="upload_review"),
+    path("events/", views.event_list, name="event_list"),
+    path("graph/", views.graph, name="graph"),
+    path("audit/", views.audit_list, name="audit_list"),
+    path("account/", views.account, name="account"),
+    path("api/", api.urls),
+]
