@@ -3,54 +3,23 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from hoptac.extract import vocab
 from hoptac.extract.find import find_dates, find_numbers
 from hoptac.extract.model import Reference
 from hoptac.extract.text import fold_same_length
+from hoptac.extract.words import citation_kinds, citation_symbols
 
 __all__ = ["find_references"]
 
-KINDS = {
-    "nghi dinh": "Nghị định",
-    "quyet dinh": "Quyết định",
-    "ket luan": "Kết luận",
-    "ke hoach": "Kế hoạch",
-    "thong tu lien tich": "Thông tư liên tịch",
-    "thong tu": "Thông tư",
-    "chi thi": "Chỉ thị",
-    "nghi quyet": "Nghị quyết",
-    "quy che": "Quy chế",
-    "quy dinh": "Quy định",
-    "cong van": "Công văn",
-    "thong bao": "Thông báo",
-    "luat": "Luật",
-    "huong dan": "Hướng dẫn",
-    "chuong trinh": "Chương trình",
-    "bao cao": "Báo cáo",
-    "to trinh": "Tờ trình",
-    "de an": "Đề án",
-    "van ban": "Văn bản",
-    "phap lenh": "Pháp lệnh",
-}
-SYMBOLS = {
-    "NĐ": "Nghị định",
-    "QĐ": "Quyết định",
-    "KL": "Kết luận",
-    "KH": "Kế hoạch",
-    "TT": "Thông tư",
-    "CT": "Chỉ thị",
-    "NQ": "Nghị quyết",
-    "QC": "Quy chế",
-    "TB": "Thông báo",
-    "HD": "Hướng dẫn",
-    "BC": "Báo cáo",
-    "CV": "Công văn",
-    "QH": "Luật",
-    "CTr": "Chương trình",
-    "TTr": "Tờ trình",
-}
-_KIND_BEFORE_RE = re.compile(r"\b(" + "|".join(sorted(KINDS, key=len, reverse=True)) + r")\s*(?:so\s*:?\s*)?$")
+
+@cache
+def _kind_before_re() -> re.Pattern[str]:
+    kinds = sorted(citation_kinds(), key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(map(re.escape, kinds)) + r")\s*(?:so\s*:?\s*)?$")
+
+
 _ISSUER_AFTER_RE = re.compile(
     r"^\s*,?\s*(?:cua|do)\s+(.{3,90}?)"
     r"(?=\s+(?:ve|ban hanh|phe duyet|huong dan|thuc hien|trien khai|quy dinh|tai)\b|[,;:(]|\.\s|$)"
@@ -59,12 +28,12 @@ _ISSUER_BEFORE_RE = re.compile(r"\bcua\s+(.{3,60}?)\s+tai\s*$")
 
 
 def _kind(folded_before: str, number: str) -> str:
-    m = _KIND_BEFORE_RE.search(folded_before)
+    m = _kind_before_re().search(folded_before)
     if m:
-        return KINDS[m[1]]
+        return citation_kinds()[m[1]]
     for part in re.split(r"[-/]", number):
-        if part in SYMBOLS:
-            return SYMBOLS[part]
+        if part in citation_symbols():
+            return citation_symbols()[part]
     return "Văn bản"
 
 

@@ -18,36 +18,10 @@ from hoptac.extract.find import NUMBER_RE, find_dates
 from hoptac.extract.model import DocumentInfo, Named
 from hoptac.extract.structure import Layout, Line
 from hoptac.extract.text import fold_same_length
+from hoptac.extract.words import document_kinds, symbol_kinds
 
 __all__ = ["Header", "read_header"]
 
-KIND_WORDS = (
-    ("ke_hoach", ("ke hoach",)),
-    ("ban_ghi_nho", ("ban ghi nho",)),
-    ("thoa_thuan", ("thoa thuan", "y dinh thu")),
-    ("bien_ban", ("bien ban",)),
-    ("bao_cao", ("bao cao",)),
-    ("quyet_dinh", ("quyet dinh",)),
-    ("thong_bao", ("thong bao",)),
-    ("cong_van", ("cong van",)),
-    (
-        "khac",
-        ("to trinh", "chuong trinh", "huong dan", "nghi quyet", "chi thi", "de an", "quy che", "ke hoach lien tich"),
-    ),
-)
-SYMBOL_KINDS = {
-    "KH": "ke_hoach",
-    "BC": "bao_cao",
-    "QĐ": "quyet_dinh",
-    "TB": "thong_bao",
-    "BB": "bien_ban",
-    "CV": "cong_van",
-    "TTr": "khac",
-    "NQ": "khac",
-    "CT": "khac",
-    "HD": "khac",
-    "CTr": "khac",
-}
 _MOTTO_RE = re.compile(
     r"^(cong hoa xa hoi chu nghia viet nam|doc lap\s*-\s*tu do\s*-\s*hanh phuc|dang cong san viet nam|\*+|-+)$"
 )
@@ -93,7 +67,7 @@ def _named(value: str | None, line: Line | None, start: int = 0, end: int | None
 
 def _kind_of_caps_line(folded: str) -> tuple[str, str] | None:
     """("ke_hoach", rest) when ``folded`` opens with a kind word (the line after it is the title)."""
-    for kind, words in KIND_WORDS:
+    for kind, words in document_kinds():
         for w in words:
             if folded == w or folded.startswith(w + " "):
                 return kind, folded[len(w) :].strip()
@@ -368,7 +342,7 @@ def read_header(layout: Layout) -> Header:
 
     if kind is None and number is not None:
         m = re.search(r"[/-]([A-ZĐ][A-Za-zĐ]*)(?:[-/]|$)", number.name)
-        kind = SYMBOL_KINDS.get(m[1], "cong_van") if m else None
+        kind = symbol_kinds().get(m[1], "cong_van") if m else None
         if kind is None:
             kind = "cong_van"
     if kind is None:

@@ -8,31 +8,10 @@ from hoptac.extract.agencies import parse_agency_list
 from hoptac.extract.find import Found, find_dates
 from hoptac.extract.model import Event, Named, Reporting, Span
 from hoptac.extract.text import fold_same_length, sentences
+from hoptac.extract.words import event_patterns
 
 __all__ = ["find_events", "find_reporting"]
 
-# On folded text; OCR-tolerant where the words are short.
-EVENT_WORDS = (
-    (
-        "ky_ket",
-        re.compile(r"\bky ket\b|\bda ky\b|\bky (?:thoa thuan|bien ban|ban ghi nho|y dinh thu)|\bky k\w{1,3}t\b"),
-    ),
-    ("hoi_nghi", re.compile(r"\bhoi nghi\b|\bhoi thao\b|\bdien dan\b|\bhoi cho\b|\ble ky niem\b")),
-    (
-        "hoi_dam",
-        re.compile(
-            r"\bhoi dam\b|\bbuoi lam viec\b|\blam viec voi\b|\bhoi kien\b|\btoa dam\b"
-            r"|\btien hanh trao doi\b|\btrao doi ve\b|\bgap go\b"
-        ),
-    ),
-    (
-        "tham",
-        re.compile(
-            r"\bchuyen tham\b|\bsang tham\b|\bden tham\b|\btoi tham\b|\bkhao sat\b"
-            r"|\bdoan cong tac\b|\bdon tiep\b|\btham va lam viec\b"
-        ),
-    ),
-)
 _NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
 
 
@@ -52,7 +31,7 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
             if not dates:
                 continue
             bracketed = [(d, text[max(0, d.span[0] - 8) : d.span[0]].rstrip().endswith("(")) for d in dates]
-            hits = [(m.start(), m.end(), kind) for kind, pattern in EVENT_WORDS for m in pattern.finditer(folded)]
+            hits = [(m.start(), m.end(), kind) for kind, pattern in event_patterns() for m in pattern.finditer(folded)]
             for start_, end_, kind in sorted(hits):
                 pos = s + start_
                 date = _date_for(pos, s + end_, bracketed, [s + h[0] for h in hits if h[0] != start_])
