@@ -26,5 +26,5 @@ if ! url=$(.ci/postgres.sh start "$pgdir"); then
   echo "test.sh: could not start PostgreSQL for the second pass (apt-get install -y postgresql)" >&2
   exit 1
 fi
-echo "== pytest on PostgreSQL (records tests)"
-HOPTAC_DATABASE_URL="$url" .venv/bin/pytest -q tests/records
+echo "== pytest on PostgreSQL (records, cycle and search tests)"
+HOPTAC_DATABASE_URL="$url" .venv/bin/pytest -q tests/records tests/cycle tests/search

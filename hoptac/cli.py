@@ -170,6 +170,27 @@ def _default_workers() -> int:
     return default_workers()
 
 
+def _cmd_backup(args: argparse.Namespace) -> int:
+    _django()
+    from hoptac.backup import backup
+
+    result = backup(args.file)
+    for name in result.missing:
+        print(f"hoptac: cảnh báo: thiếu tệp {name} (được ghi trong dữ liệu nhưng không có trên đĩa)", file=sys.stderr)
+    print(f"Đã sao lưu {result.rows} bản ghi và {result.files} tệp vào {result.path} ({result.size / 1048576:.1f} MB).")
+    return 0
+
+
+def _cmd_restore(args: argparse.Namespace) -> int:
+    from hoptac.backup import read_manifest, restore
+
+    read_manifest(args.file)  # a wrong file is refused before the database is touched
+    _django()
+    result = restore(args.file)
+    print(f"Đã khôi phục {result.rows} bản ghi và {result.files} tệp từ {result.path}.")
+    return 0
+
+
 def _cmd_manage(args: argparse.Namespace) -> int:
     from hoptac.web import setup
 
@@ -215,6 +236,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("manage", help="lệnh quản trị Django (createsuperuser, migrate, …)")
     p.add_argument("args", nargs=argparse.REMAINDER)
     p.set_defaults(func=_cmd_manage)
+    p = sub.add_parser("backup", help="sao lưu toàn bộ dữ liệu (cơ sở dữ liệu và tệp) vào một tệp, khi đang chạy")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=_cmd_backup)
+    p = sub.add_parser("restore", help="khôi phục một bản sao lưu vào cơ sở dữ liệu trống đã cấu hình")
+    p.add_argument("file", type=Path, metavar="FILE")
+    p.set_defaults(func=_cmd_restore)
+    from hoptac.cycle.commands import add_commands  # remind, report, import (Django only when run)
+
+    add_commands(sub, _django)
+    from hoptac.search.command import add_command as add_search  # Django only when run
+
+    add_search(sub, _django)
     return parser
 
 

@@ -548,7 +548,7 @@ def test_pdf_text_tables_and_pages():
 
 def test_pdf_page_limit(monkeypatch):
     monkeypatch.setattr(read, "MAX_PDF_PAGES", 1)
-    with pytest.raises(ReadError, match=r"quá nhiều trang \(2; giới hạn 1\)"):
+    with pytest.raises(ReadError, match=r"có hơn 1 trang \(giới hạn 1 trang\)"):
         read_path(FIXTURES / "vietnamese.pdf")
 
 

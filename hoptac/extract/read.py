@@ -7,8 +7,12 @@ wherever they turn up; see ``encodings``.
 
 Every failure, whatever the bytes, is a ``ReadError`` naming the file and saying why in one
 short Vietnamese line. Hostile files are refused before any work that could blow up: the
-size is checked with ``stat`` before reading, a .docx's declared unpacked sizes before
-unzipping, and a PDF's page count before extracting.
+size is checked with ``stat`` before reading, a .docx's declared unpacked sizes (all parts,
+and the XML parts that get parsed) before unzipping, an HTML page's number of tags before
+parsing. A PDF is read in a child process with a memory limit and a deadline, because
+pdfminer inflates compressed streams without limit and draws forms inside forms as often as
+a page asks: there a PDF bomb costs the child its memory, not the server; the page count is
+checked before extracting and the time budget between pages.
 """
 
 from __future__ import annotations
@@ -16,10 +20,16 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import io
+import itertools
+import json
 import logging
 import os
 import re
+import signal
 import stat
+import subprocess
+import sys
+import time
 import unicodedata
 import warnings
 import zipfile
@@ -39,6 +49,11 @@ from hoptac.extract.encodings import (
     legacy_verdicts,
 )
 
+try:
+    import resource
+except ImportError:  # pragma: no cover - Windows: PDFs are read in-process there
+    resource = None  # type: ignore[assignment]
+
 __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "RawDocument", "read_bytes", "read_path"]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
@@ -46,11 +61,17 @@ SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
 
 MB = 1024 * 1024
 MAX_PDF_PAGES = 2000
+MAX_PDF_SECONDS = 120.0  # wall-clock budget of one PDF (about 60 ms a page is usual)
+MAX_PDF_MEMORY = 1024 * MB  # address space of the child process that reads a PDF
 # A .docx is a zip: what it may unpack to, in all and per member compared with its packed size.
 MAX_DOCX_UNPACKED = 100 * MB
 MAX_DOCX_RATIO = 200
 MAX_DOCX_MEMBERS = 5000
+# The XML parts are parsed into trees of about 30 times their size: a 300-page document has 5 MB.
+MAX_DOCX_XML = 16 * MB
 MAX_NESTING = 100  # tables in tables, content controls in content controls …
+# Each HTML element costs about 400 bytes parsed; a long page saved from Word has some 100,000.
+MAX_HTML_TAGS = 300_000
 
 # pdfminer logs through the logging module; with no handler configured, Python's last-resort
 # handler would print its warnings to stderr, next to our one-line error.
@@ -233,6 +254,7 @@ _CELL_TAGS = {"td", "th"}
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
 _UNIT_SUP = {"2": "²", "3": "³"}
+_TAG_RE = re.compile("<[A-Za-z]")
 
 
 class _HtmlText:
@@ -347,6 +369,9 @@ def _read_html(data: bytes, source: str) -> tuple[str, str]:
     from lxml import etree
 
     text, encoding = _decode_html(data, source)
+    tags = len(_TAG_RE.findall(text))
+    if tags > MAX_HTML_TAGS:
+        raise ReadError(source, f"tệp HTML bất thường ({tags} thẻ; giới hạn {MAX_HTML_TAGS})")
     try:
         parser = lxml.html.HTMLParser(encoding="utf-8", remove_comments=True, remove_pis=True)
         root = lxml.html.document_fromstring(text.encode("utf-8", errors="replace"), parser=parser)
@@ -406,13 +431,19 @@ def _check_docx_zip(data: bytes, source: str) -> None:
         raise ReadError(source, f"không phải tài liệu Word: thiếu word/document.xml ({kind})")
     if len(infos) > MAX_DOCX_MEMBERS:
         raise ReadError(source, f"tệp .docx bất thường ({len(infos)} thành phần)")
-    total = 0
+    total = xml = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if total > MAX_DOCX_UNPACKED or (info.file_size > MB and ratio > MAX_DOCX_RATIO):
             size = _mb(max(total, info.file_size))
             raise ReadError(source, f"tệp .docx bất thường, có thể là bom nén (giải nén ra hơn {size} MB)")
+        if info.filename.lower().endswith((".xml", ".rels")):
+            xml += info.file_size
+            if xml > MAX_DOCX_XML:
+                raise ReadError(
+                    source, f"tệp .docx quá lớn để đọc (phần XML hơn {_mb(xml)} MB; giới hạn {_mb(MAX_DOCX_XML)} MB)"
+                )
 
 
 def _read_docx(data: bytes, source: str) -> str:
@@ -859,35 +890,144 @@ _CID_RE = re.compile(r"\(cid:\d+\)")
 def _read_pdf(data: bytes, source: str) -> str:
     if b"%PDF" not in data[:1024]:
         raise ReadError(source, "tệp PDF hỏng (thiếu phần đầu %PDF)")
-    import pdfplumber
+    if _PDF_SANDBOX:
+        return fix_legacy(_pdf_text_in_child(data, source))
+    return fix_legacy(_pdf_text(data, source, MAX_PDF_PAGES, MAX_PDF_SECONDS))
 
+
+# Where ``resource`` exists (not on Windows) a PDF is read in a child process with limits.
+_PDF_SANDBOX = resource is not None
+_PDF_CHILD = "from hoptac.extract.read import _pdf_child; _pdf_child()"
+_TOO_SLOW = "tệp PDF cần quá nhiều thời gian để đọc (giới hạn {} giây)"
+_TOO_HUNGRY = "tệp PDF bất thường, cần quá nhiều bộ nhớ để đọc (giới hạn {} MB)"
+
+
+def _pdf_text_in_child(data: bytes, source: str) -> str:
+    """``_pdf_text`` in ``python -c _PDF_CHILD``: the file on stdin, JSON back on stdout."""
+    limits = [str(MAX_PDF_PAGES), str(MAX_PDF_SECONDS), str(MAX_PDF_MEMORY)]
+    package_root = str(Path(__file__).resolve().parents[2])
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-P", "-c", _PDF_CHILD, *limits],  # -P: not the current folder's modules
+            input=data,
+            capture_output=True,
+            timeout=MAX_PDF_SECONDS + 15,  # the child keeps its own budget; this is for a child stuck inside a page
+            env=env,
+        )
+    except subprocess.TimeoutExpired:
+        raise ReadError(source, _TOO_SLOW.format(f"{MAX_PDF_SECONDS:g}")) from None
+    except OSError as exc:
+        raise ReadError(source, f"không chạy được tiến trình đọc PDF ({_strerror(exc)})") from None
+    try:
+        answer = json.loads(proc.stdout)
+    except ValueError:
+        answer = None
+    if not isinstance(answer, dict):
+        answer = {}
+    if isinstance(answer.get("text"), str):
+        return str(answer["text"])
+    if isinstance(answer.get("error"), str):
+        raise ReadError(source, answer["error"])
+    # Killed by its limits: out of address space (a MemoryError, or a failed allocation in C),
+    # or out of CPU time (SIGXCPU); anything else is a crash on a broken file.
+    if b"MemoryError" in proc.stderr or b"Cannot allocate memory" in proc.stderr:
+        raise ReadError(source, _TOO_HUNGRY.format(MAX_PDF_MEMORY // MB))
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise ReadError(source, _TOO_SLOW.format(f"{MAX_PDF_SECONDS:g}"))
+    raise ReadError(source, "tệp PDF hỏng, không đọc được")
+
+
+def _pdf_child() -> None:
+    """The PDF reading process: ``MAX_PAGES SECONDS MEMORY`` in argv, the file on stdin."""
+    max_pages, seconds, memory = int(sys.argv[1]), float(sys.argv[2]), int(sys.argv[3])
+    data = sys.stdin.buffer.read()
+    if resource is not None:
+        for kind, limit in ((resource.RLIMIT_AS, memory), (resource.RLIMIT_CPU, int(seconds) + 10)):
+            hard = resource.getrlimit(kind)[1]
+            limit = limit if hard == resource.RLIM_INFINITY else min(limit, hard)  # only lowered
+            resource.setrlimit(kind, (limit, limit))
+    # This process is the reader's alone: an alarm can stop pdfminer in the middle of a page.
+    signal.signal(signal.SIGALRM, _out_of_time)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        answer = {"text": _pdf_text(data, "", max_pages, seconds)}
+    except ReadError as exc:
+        answer = {"error": exc.reason}
+    except MemoryError:
+        answer = {"error": _TOO_HUNGRY.format(memory // MB)}
+    except _OutOfTime:
+        answer = {"error": _TOO_SLOW.format(f"{seconds:g}")}
+    signal.setitimer(signal.ITIMER_REAL, 0)
+    sys.stdout.write(json.dumps(answer))
+
+
+class _OutOfTime(Exception):
+    """The PDF child's time budget is spent."""
+
+
+def _out_of_time(signum: int, frame: Any) -> None:
+    raise _OutOfTime
+
+
+def _pdf_text(data: bytes, source: str, max_pages: int, seconds: float) -> str:
+    """The text layer, page by page; every failure a ``ReadError``."""
+    import pdfplumber
+    from pdfminer.pdfpage import PDFPage
+
+    deadline = time.monotonic() + seconds
     pages: list[str] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            with pdfplumber.open(io.BytesIO(data)) as pdf:
-                count = len(pdf.pages)
-                if count > MAX_PDF_PAGES:
-                    raise ReadError(source, f"tệp PDF quá nhiều trang ({count}; giới hạn {MAX_PDF_PAGES})")
+            pdf = pdfplumber.open(io.BytesIO(data))
+            # Counted lazily first, and refused before ``with``: pdfplumber's close() builds every page.
+            count = sum(1 for _ in itertools.islice(PDFPage.create_pages(pdf.doc), max_pages + 1))
+            if count > max_pages:
+                raise ReadError(source, f"tệp PDF có hơn {max_pages} trang (giới hạn {max_pages} trang)")
+            with pdf:
                 for page in pdf.pages:
+                    if time.monotonic() > deadline:
+                        raise ReadError(source, _TOO_SLOW.format(f"{seconds:g}"))
                     pages.append(_page_text(page))
                     page.close()  # frees the page's parsed objects
     except ReadError:
         raise
     except Exception as exc:
+        for kind in (MemoryError, _OutOfTime):  # pdfplumber wraps what pdfminer raises
+            if _caused_by(exc, kind):
+                raise kind from exc
         raise ReadError(source, _pdf_failure(exc)) from exc
     text = "\n\n".join(p.strip("\n") for p in pages if p.strip())
     if not _CID_RE.sub("", text).strip():
         if "(cid:" in text:
             raise ReadError(source, "phông chữ trong PDF không có bảng mã Unicode, không lấy được chữ")
         raise ReadError(source, "tệp PDF không có lớp chữ (có thể là bản scan, cần OCR)")
-    return fix_legacy(text)
+    return text
+
+
+def _caused_by(exc: BaseException, kind: type[BaseException]) -> bool:
+    """``exc`` is, wraps (as cause, context or first argument) or was raised while handling a ``kind``."""
+    seen: set[int] = set()
+    stack: list[object] = [exc]
+    while stack:
+        e = stack.pop()
+        if not isinstance(e, BaseException) or id(e) in seen:
+            continue
+        if isinstance(e, kind):
+            return True
+        seen.add(id(e))
+        stack += [e.__cause__, e.__context__, *e.args[:1]]
+    return False
 
 
 def _pdf_failure(exc: BaseException) -> str:
     names = " ".join(type(e).__name__ for e in (exc, exc.__cause__, exc.__context__) if e is not None)
     if "Password" in names or "Encryption" in names:
         return "tệp PDF có mật khẩu hoặc bị mã hóa, không đọc được"
+    if _caused_by(exc, RecursionError):
+        return "tệp PDF bất thường: cấu trúc lồng nhau quá sâu"
     return "tệp PDF hỏng, không đọc được"
 
 

@@ -8,9 +8,7 @@ from typing import Any, Literal
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse
-from django.utils import timezone
 from ninja import Field, File, NinjaAPI, Schema
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -18,7 +16,7 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from hoptac.errors import HoptacError
-from hoptac.records import audit, perms
+from hoptac.records import audit, perms, progress, queries
 from hoptac.records.ingest import ingest_bytes
 from hoptac.records.models import (
     Agreement,
@@ -259,6 +257,7 @@ class ReportOut(Schema):
     status: str
     percent: int
     text: str
+    role: str
     agency_id: int | None
     author_id: int | None
     created_at: dt.datetime
@@ -455,20 +454,12 @@ def list_tasks(
     limit: int = 50,
     offset: int = 0,
 ) -> Any:
-    qs = perms.tasks_for(request.user)
-    if agency:
-        qs = qs.filter(
-            pk__in=Task.lead.through.objects.filter(agency_id=agency).values("task_id")
-        ) | qs.filter(pk__in=Task.support.through.objects.filter(agency_id=agency).values("task_id"))
-    if partner:
-        qs = qs.filter(plan__partners__id=partner).distinct()
-    if plan:
-        qs = qs.filter(plan_id=plan)
-    if year:
-        qs = qs.filter(Exists(Occurrence.objects.filter(task=OuterRef("pk"), year=year)))
-    if status:
-        qs = qs.filter(status=status)
-    return _page(qs.prefetch_related("lead", "support").order_by("id"), limit, offset)
+    if status and status not in Status.values:
+        raise HttpError(422, f"status phải là một trong: {', '.join(Status.values)}.")
+    qs = queries.filter_tasks(
+        perms.tasks_for(request.user), agency=agency, partner=partner, plan=plan, year=year, status=status
+    )
+    return _page(queries.for_listing(qs, "when").order_by("id"), limit, offset)
 
 
 @api.get("/tasks/{pk}", response=TaskOut)
@@ -548,33 +539,7 @@ def create_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
     text = payload.text.strip()
     if not text:
         raise HttpError(422, "Hãy ghi nội dung báo cáo.")
-    with transaction.atomic():
-        report = ProgressReport.objects.create(
-            office=occ.office,
-            occurrence=occ,
-            status=payload.status,
-            percent=payload.percent,
-            text=text,
-            author=request.user,
-            agency=perms.reporter_agency(request.user),
-        )
-        before = {"status": occ.status, "percent": occ.percent}
-        occ.status, occ.percent, occ.last_report_at = payload.status, payload.percent, timezone.now()
-        occ.save(update_fields=["status", "percent", "last_report_at"])
-        task = occ.task
-        task.status = (
-            Status.IN_PROGRESS
-            if task.occurrences.exclude(status__in=(Status.DONE, Status.CANCELLED)).exists()
-            else Status.DONE
-        )
-        task.save(update_fields=["status"])
-        audit.log(
-            request.user,
-            "report",
-            occ,
-            before=before,
-            after={"status": occ.status, "percent": occ.percent, "report": report.pk},
-        )
+    report = progress.submit(request.user, occ, status=payload.status, percent=payload.percent, text=text)
     return Reply(201, report)
 
 

@@ -48,9 +48,10 @@ def log(
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    document: Document | None = None,
+    document: Document | int | None = None,
     summary: str = "",
 ) -> AuditLog:
+    """Record a change (``document``: the document it came from, or its id) and mark the office's data changed."""
     actor = user if getattr(user, "is_authenticated", False) else None
     office_id = getattr(obj, "office_id", None)
     if office_id is not None:
@@ -64,5 +65,5 @@ def log(
         summary=summary or str(obj)[:500],
         before=before,
         after=after,
-        document=document,
+        document_id=document.pk if isinstance(document, Document) else document,
     )

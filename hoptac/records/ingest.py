@@ -154,33 +154,38 @@ def save_extraction(
     reviewed: bool = False,
 ) -> IngestResult:
     digest = sha256(data)
-    with transaction.atomic():
-        existing = Document.objects.select_for_update().filter(office=office, sha256=digest).first()
-        if existing is not None:
-            return IngestResult(existing, False)
-        info = extraction.get("document") or {}
-        doc = Document(
-            office=office,
-            filename=filename[:255],
-            sha256=digest,
-            text=text,
-            extraction=extraction,
-            created_by=user if getattr(user, "is_authenticated", False) else None,
-        )
-        _set_header(doc, info)
-        if reviewed:
-            doc.reviewed, doc.reviewed_by, doc.reviewed_at = True, doc.created_by, timezone.now()
-        doc.file.save(Path(filename).name or "document", ContentFile(data), save=False)
-        doc.save()
-        counts = _build(doc, extraction)
-        audit.log(
-            user,
-            "ingest",
-            doc,
-            after=audit.snapshot(doc),
-            document=doc,
-            summary=f"Nhập văn bản {doc.filename}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
-        )
+    doc = Document(
+        office=office,
+        filename=filename[:255],
+        sha256=digest,
+        text=text,
+        extraction=extraction,
+        created_by=user if getattr(user, "is_authenticated", False) else None,
+    )
+    try:
+        with transaction.atomic():
+            existing = Document.objects.select_for_update().filter(office=office, sha256=digest).first()
+            if existing is not None:
+                return IngestResult(existing, False)
+            _set_header(doc, extraction.get("document") or {})
+            if reviewed:
+                doc.reviewed, doc.reviewed_by, doc.reviewed_at = True, doc.created_by, timezone.now()
+            doc.file.save(Path(filename).name or "document", ContentFile(data), save=False)
+            doc.save()
+            counts = _build(doc, extraction)
+            audit.log(
+                user,
+                "ingest",
+                doc,
+                after=audit.snapshot(doc),
+                document=doc,
+                summary=f"Nhập văn bản {doc.filename}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
+            )
+    except BaseException:
+        # The rows are rolled back; the file written above is not, unless removed here.
+        if doc.file.name:
+            doc.file.storage.delete(doc.file.name)
+        raise
     return IngestResult(doc, True)
 
 

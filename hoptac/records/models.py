@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records.text import fold, name_key
@@ -34,6 +36,17 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return str(self.name)
+
+
+class OfficeSummary(models.Model):
+    """The dashboard's figures of one office as of ``version`` and ``day`` (see ``hoptac.records.summary``)."""
+
+    office = models.OneToOneField(Office, primary_key=True, on_delete=models.CASCADE, related_name="summary")
+    version = models.BigIntegerField(default=-1)
+    day = models.DateField(null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
 
 
 class OfficeOwned(models.Model):
@@ -313,7 +326,10 @@ class Task(OfficeOwned):
 
     class Meta:
         ordering = ["plan_id", "position", "id"]
-        indexes = [models.Index(fields=["office", "status"])]
+        indexes = [
+            models.Index(fields=["office", "status"]),
+            models.Index(fields=["office", "plan", "position"], name="task_office_order"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref} {self.title}".strip()
@@ -342,12 +358,27 @@ class Occurrence(OfficeOwned):
         return f"{self.task} ({self.due:%d/%m/%Y})"
 
 
+def attachment_path(report: Any, filename: str) -> str:
+    """A random stored name (the original is kept in ``attachment_name``): nothing to guess, nothing to clash."""
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"reports/{timezone.now():%Y}/{secrets.token_hex(16)}{suffix if suffix.isascii() else ''}"
+
+
 class ProgressReport(OfficeOwned):
+    class Role(models.TextChoices):
+        """In which capacity the author reported: see ``perms.report_role``."""
+
+        OFFICE = "office", _("văn phòng")
+        LEAD = "lead", _("cơ quan chủ trì")
+        SUPPORT = "support", _("cơ quan phối hợp")
+
     occurrence = models.ForeignKey(Occurrence, on_delete=models.CASCADE, related_name="reports")
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices)
     percent = models.PositiveSmallIntegerField(_("tiến độ (%)"))
     text = models.TextField(_("nội dung báo cáo"))
-    attachment = models.FileField(_("tệp đính kèm"), upload_to="reports/%Y/", blank=True)
+    attachment = models.FileField(_("tệp đính kèm"), upload_to=attachment_path, blank=True, max_length=200)
+    attachment_name = models.CharField(max_length=255, blank=True, default="")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.OFFICE)
     agency = models.ForeignKey(
         Agency, null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
@@ -404,6 +435,7 @@ class AuditLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["office", "at"], name="auditlog_office_at")]
 
 
 __all__ = [
@@ -416,6 +448,7 @@ __all__ = [
     "Event",
     "Occurrence",
     "Office",
+    "OfficeSummary",
     "Partner",
     "Plan",
     "Profile",

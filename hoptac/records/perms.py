@@ -1,9 +1,21 @@
 """Who may see and change what: the one place the web views and the API ask.
 
 - national administrator (superuser, or an ``admin`` profile without an office): every office;
-- ``admin`` and ``officer``: read and change everything of their office;
+- ``admin`` and ``officer``: read and change everything of their office, manage its users;
 - ``viewer``: read everything of their office, change nothing;
-- ``reporter``: read the tasks their agency leads or supports, and report progress on them; nothing else.
+- ``reporter`` (an agency's reporting officer): nothing of the office but its own agency's tasks.
+
+The reporter rule. The issue says a reporter "reads and reports on its own agency's tasks only"; a task
+is the agency's when the agency leads it (chủ trì) or supports it (phối hợp), as the plan names it:
+
+- reading: the reporter reads every task its agency leads or supports (a supporting agency needs the task
+  and its reports to do its part) and no other task, plan, partner or document;
+- reporting: the reporter reports on those same tasks, in the capacity the plan gives its agency
+  (``report_role``). The lead agency's report is the task's progress: it sets the occurrence's status and
+  percentage. A supporting agency's report is its contribution: it is kept on the occurrence, shown
+  with its role, and changes neither the status nor the percentage (nor counts as the occurrence's
+  report on the dashboard), unless the task names no lead agency. An officer's report is the office's
+  and sets the progress.
 """
 
 from __future__ import annotations
@@ -13,7 +25,7 @@ from typing import Any, cast
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
-from hoptac.records.models import Agency, Occurrence, Office, Profile, Task
+from hoptac.records.models import Agency, Occurrence, Office, Profile, ProgressReport, Task
 
 __all__ = [
     "can_edit",
@@ -22,11 +34,17 @@ __all__ = [
     "context",
     "is_national",
     "office_of",
+    "offices_for",
     "profile_of",
+    "report_role",
+    "report_sets_progress",
+    "reporter_agency",
     "require_edit",
     "require_read_all",
+    "role_of",
     "scope",
     "tasks_for",
+    "users_for",
     "occurrences_for",
     "check_office",
 ]
@@ -134,18 +152,59 @@ def occurrences_for(user: Any) -> QuerySet[Occurrence]:
     return qs.filter(task__in=tasks_for(user).values("pk"))
 
 
-def can_report(user: Any, task: Task) -> bool:
+def report_role(user: Any, task: Task) -> str | None:
+    """The capacity in which ``user`` may report progress on ``task`` (a ``ProgressReport.Role``), or None."""
     if role_of(user) is None:
-        return False
+        return None
     if is_national(user):
-        return True
+        return str(ProgressReport.Role.OFFICE)
     prof = profile_of(user)
     if not prof or prof.office_id != task.office_id:
-        return False
+        return None
     if can_edit(user):
-        return True
+        return str(ProgressReport.Role.OFFICE)
     agency = reporter_agency(user)
-    return bool(agency and tasks_for(user).filter(pk=task.pk).exists())
+    if agency is None:
+        return None
+    if Task.lead.through.objects.filter(task_id=task.pk, agency_id=agency.pk).exists():
+        return str(ProgressReport.Role.LEAD)
+    if Task.support.through.objects.filter(task_id=task.pk, agency_id=agency.pk).exists():
+        return str(ProgressReport.Role.SUPPORT)
+    return None
+
+
+def can_report(user: Any, task: Task) -> bool:
+    return report_role(user, task) is not None
+
+
+def report_sets_progress(role: str, task: Task) -> bool:
+    """Whether a report in ``role`` is the task's progress (see the reporter rule above)."""
+    if role != ProgressReport.Role.SUPPORT:
+        return True
+    return not Task.lead.through.objects.filter(task_id=task.pk).exists()
+
+
+def users_for(user: Any) -> QuerySet[Profile]:
+    """The accounts ``user`` manages: an officer those of their office (but its administrators), a national
+    administrator those of every office. National administrators are managed with ``hoptac manage``."""
+    if not can_edit(user):
+        return Profile.objects.none()
+    qs = Profile.objects.filter(office__isnull=False).select_related("user", "office", "agency")
+    if is_national(user):
+        return qs
+    prof = profile_of(user)
+    qs = qs.filter(office_id=prof.office_id if prof else None)
+    if role_of(user) != Profile.Role.ADMIN:
+        qs = qs.exclude(role=Profile.Role.ADMIN)
+    return qs
+
+
+def offices_for(user: Any) -> QuerySet[Office]:
+    """The offices in which ``user`` may create accounts."""
+    if is_national(user):
+        return Office.objects.all()
+    office = office_of(user)
+    return Office.objects.filter(pk=office.pk if office and can_edit(user) else None)
 
 
 def context(request: Any) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from datetime import date
 from pathlib import Path
@@ -10,28 +9,34 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Avg, Count, Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hoptac.errors import HoptacError
-from hoptac.records import audit, perms
+from hoptac.records import audit, perms, progress, queries, summary
 from hoptac.records.forms import (
+    AgreementForm,
     AgreementStatusForm,
     BulkStatusForm,
     EventForm,
+    PartnerForm,
     ProgressReportForm,
     UploadForm,
+    UserForm,
 )
 from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
 from hoptac.records.models import (
@@ -45,6 +50,7 @@ from hoptac.records.models import (
     Office,
     Partner,
     Plan,
+    Profile,
     ProgressReport,
     Status,
     Task,
@@ -67,71 +73,32 @@ def _scoped_get(model: Any, user: Any, pk: int) -> Any:
     return obj
 
 
-def cached_dashboard_stats(user: Any) -> dict[str, Any]:
-    """``dashboard_stats``, kept until the office's data changes (its ``data_version``) or the day ends."""
-    office = perms.office_of(user)
-    if office is None:
-        return dashboard_stats(user)
-    agency = perms.reporter_agency(user)
-    today = timezone.localdate()
-    version = Office.objects.filter(pk=office.pk).values_list("data_version", flat=True).first()
-    key = f"hoptac:dash:{office.pk}:{version}:{agency.pk if agency else 'all'}:{today.isoformat()}"
-    stats = cache.get(key)
-    if stats is None:
-        stats = dashboard_stats(user, today)
-        cache.set(key, stats, 600)
-    return dict(stats)
-
-
 def dashboard_stats(user: Any, today: date | None = None) -> dict[str, Any]:
+    """The dashboard's counters and progress tables for what ``user`` may read."""
     today = today or timezone.localdate()
-    first = today.replace(day=1)
-    last = today.replace(day=calendar.monthrange(today.year, today.month)[1])
-    occ = perms.occurrences_for(user)
-    open_occ = occ.exclude(status__in=CLOSED)
-    by_agency = list(
-        occ.filter(task__lead__isnull=False)
-        .values("task__lead__id", "task__lead__name")
-        .annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.DONE)), avg=Avg("percent"))
-        .order_by("-n")[:15]
-    )
-    by_partner = [
-        row
-        for row in occ.filter(task__plan__partners__isnull=False)
-        .values("task__plan__partners__id", "task__plan__partners__name", "task__plan__partners__country")
-        .annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.DONE)), avg=Avg("percent"))
-        .order_by("-n")[:30]
-        if row["task__plan__partners__country"] != "VN"
-    ][:15]
-    by_year = list(
-        occ.values("year")
-        .annotate(n=Count("id"), done=Count("id", filter=Q(status=Status.DONE)), avg=Avg("percent"))
-        .order_by("year")
-    )
-    for rows in (by_agency, by_partner, by_year):
-        for row in rows:
-            row["pct"] = round(row["avg"] or 0)
-    return {
-        "due_month": open_occ.filter(due__range=(first, last)).count(),
-        "overdue": open_occ.filter(due__lt=today).count(),
-        "missing": open_occ.filter(due__lt=today, last_report_at__isnull=True).count(),
-        "by_agency": by_agency,
-        "by_partner": by_partner,
-        "by_year": by_year,
-        "today": today,
-    }
+    office = perms.office_of(user)
+    if perms.is_national(user):
+        stats = summary.for_offices(Office.objects.values_list("pk", flat=True), today)
+    elif office is not None and perms.can_read_all(user):
+        stats = summary.for_office(office.pk, today)
+    else:  # a reporter: only its agency's tasks, few enough to count on each view
+        stats = summary.figures(perms.occurrences_for(user), today)
+    for key in ("by_agency", "by_partner", "by_year"):
+        stats[key] = [{**row, "pct": round(row["sum"] / row["n"]) if row["n"] else 0} for row in stats[key]]
+    stats["today"] = today
+    return stats
 
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     if perms.role_of(request.user) is None:
         raise PermissionDenied(_("Tài khoản chưa được gán văn phòng và vai trò."))
-    stats = cached_dashboard_stats(request.user)
+    stats = dashboard_stats(request.user)
     upcoming = (
         perms.occurrences_for(request.user)
-        .exclude(status__in=CLOSED)
-        .filter(due__gte=stats["today"])
+        .filter(status__in=summary.OPEN, due__gte=stats["today"])
         .select_related("task")
+        .only("due", "task__ref", "task__title")
         .order_by("due")[:10]
     )
     unreviewed = 0
@@ -143,21 +110,37 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
-    f = {k: _int(request.GET.get(k)) for k in ("agency", "partner", "plan", "year")}
-    status = request.GET.get("status") or ""
-    if f["agency"]:
-        qs = qs.filter(Q(lead__id=f["agency"]) | Q(support__id=f["agency"]))
-    if f["partner"]:
-        qs = qs.filter(plan__partners__id=f["partner"])
-    if f["plan"]:
-        qs = qs.filter(plan_id=f["plan"])
-    if f["year"]:
-        qs = qs.filter(Exists(Occurrence.objects.filter(task=OuterRef("pk"), year=f["year"])))
-    if status in Status.values:
-        qs = qs.filter(status=status)
-    if f["agency"] or f["partner"]:
-        qs = qs.distinct()
-    return qs, {**f, "status": status}
+    f: dict[str, Any] = {k: _int(request.GET.get(k)) for k in ("agency", "partner", "plan", "year")}
+    f["status"] = request.GET.get("status") or ""
+    return queries.filter_tasks(qs, **f), f
+
+
+def task_menus(user: Any, tasks: Any) -> dict[str, list[tuple[int, str]]]:
+    """The choices of the task filters. An office's (hundreds of plans) are kept in the cache until its
+    data changes; a reporter's (few) are read each time."""
+    office = perms.office_of(user)
+    shared = perms.can_read_all(user) and office is not None
+    key = f"hoptac:menus:{office.pk}:{office.data_version}" if shared and office else ""
+    if key and (menus := cache.get(key)) is not None:
+        return dict(menus)
+    agencies = perms.scope(Agency.objects.all(), user)
+    partners = perms.scope(Partner.objects.exclude(country="VN"), user)
+    plans = perms.scope(Plan.objects.all(), user)
+    if not perms.can_read_all(user):
+        agency = perms.reporter_agency(user)
+        agencies = agencies.filter(pk=agency.pk if agency else None)
+        partners = partners.filter(
+            pk__in=Plan.partners.through.objects.filter(plan_id__in=tasks.values("plan_id")).values("partner_id")
+        )
+        plans = plans.filter(pk__in=tasks.values("plan_id"))
+    menus = {
+        "agencies": list(agencies.values_list("id", "name")),
+        "partners": list(partners.values_list("id", "name")),
+        "plans": list(plans.values_list("id", "title")),
+    }
+    if key:
+        cache.set(key, menus, 600)
+    return menus
 
 
 @login_required
@@ -171,7 +154,11 @@ def task_list(request: HttpRequest) -> HttpResponse:
         perms.require_edit(request.user)
         bulk = BulkStatusForm(request.POST)
         if bulk.is_valid():
-            tasks = list(base.filter(pk__in=bulk.task_ids))
+            tasks = list(
+                base.filter(pk__in=bulk.task_ids)
+                .select_related("plan__document")
+                .defer("plan__document__text", "plan__document__extraction")
+            )
             if len(tasks) != len(bulk.task_ids):
                 bulk.add_error(None, _("Có nhiệm vụ không tồn tại hoặc không thuộc quyền của bạn."))
             else:
@@ -192,16 +179,32 @@ def task_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã cập nhật %(n)d nhiệm vụ.") % {"n": len(tasks)})
                 return redirect(request.get_full_path())
     qs, current = task_filters(request, base)
-    qs = qs.select_related("plan").prefetch_related("lead", "support").order_by("plan_id", "position", "id")
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    scope_agencies = perms.scope(Agency.objects.all(), request.user)
-    scope_partners = perms.scope(Partner.objects.exclude(country="VN"), request.user)
-    scope_plans = perms.scope(Plan.objects.all(), request.user)
-    if not perms.can_read_all(request.user):
-        agency = perms.reporter_agency(request.user)
-        scope_agencies = scope_agencies.filter(pk=agency.pk if agency else None)
-        scope_partners = scope_partners.filter(plans__tasks__in=base).distinct()
-        scope_plans = scope_plans.filter(tasks__in=base).distinct()
+    listing = qs.only("id", "ref", "title", "status").order_by("plan_id", "position", "id")
+    page = Paginator(listing, 50).get_page(request.GET.get("page"))
+    # Plain rows for the template: 50 rows of ORM objects and tags cost more than all the queries.
+    lead, support = queries.agency_names([t.pk for t in page])
+    labels = dict(Status.choices)
+    detail = reverse("task_detail", args=[0])[: -len("0/")]
+    rows = [
+        {
+            "pk": t.pk,
+            "url": f"{detail}{t.pk}/",
+            "ref": t.ref,
+            "title": queries.shorten(t.title, 120),
+            "lead": "; ".join(lead.get(t.pk, [])),
+            "support": "; ".join(support.get(t.pk, [])),
+            "status": t.status,
+            "status_label": labels.get(t.status, t.status),
+        }
+        for t in page
+    ]
+    menus = task_menus(request.user, base)
+    options = {
+        "agency_options": queries.options(menus["agencies"], current["agency"]),
+        "partner_options": queries.options(menus["partners"], current["partner"]),
+        "plan_options": queries.options(menus["plans"], current["plan"], 60),
+        "status_options": queries.options(Status.choices, current["status"]),
+    }
     params = request.GET.copy()
     params.pop("page", None)
     return render(
@@ -209,12 +212,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "records/task_list.html",
         {
             "page": page,
+            "rows": rows,
             "current": current,
             "bulk": bulk,
-            "statuses": Status.choices,
-            "agencies": scope_agencies.only("id", "name"),
-            "partners": scope_partners.only("id", "name"),
-            "plans": scope_plans.only("id", "title"),
+            **options,
             "query": params.urlencode(),
         },
     )
@@ -223,59 +224,69 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    task = get_object_or_404(Task.objects.select_related("plan", "plan__document"), pk=pk)
+    task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
     if not perms.tasks_for(request.user).filter(pk=task.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền xem nhiệm vụ này."))
-    can_report = perms.can_report(request.user, task)
-    form = ProgressReportForm(task=task) if can_report else None
+    role = perms.report_role(request.user, task)
+    form = ProgressReportForm(task=task) if role else None
     if request.method == "POST":
-        if not can_report:
+        if not role:
             raise PermissionDenied(_("Bạn không có quyền báo cáo nhiệm vụ này."))
         form = ProgressReportForm(request.POST, request.FILES, task=task)
         if form.is_valid():
-            with transaction.atomic():
-                report = form.save(commit=False)
-                report.office = task.office
-                report.author = request.user
-                report.agency = perms.reporter_agency(request.user)
-                report.save()
-                occ = report.occurrence
-                before = audit.snapshot(occ, ("status", "percent"))
-                occ.status, occ.percent, occ.last_report_at = report.status, report.percent, timezone.now()
-                occ.save(update_fields=["status", "percent", "last_report_at"])
-                open_left = task.occurrences.exclude(status__in=CLOSED).exists()
-                task_before = task.status
-                task.status = Status.IN_PROGRESS if open_left else Status.DONE
-                task.save(update_fields=["status"])
-                audit.log(
-                    request.user,
-                    "report",
-                    occ,
-                    before={**before, "task_status": task_before},
-                    after={
-                        "status": occ.status,
-                        "percent": occ.percent,
-                        "report": report.pk,
-                        "task_status": task.status,
-                    },
-                    document=task.plan.document,
-                    summary=f"Báo cáo tiến độ: {task}",
+            data = form.cleaned_data
+            report = progress.submit(
+                request.user,
+                data["occurrence"],
+                status=data["status"],
+                percent=data["percent"],
+                text=data["text"],
+                attachment=data.get("attachment") or None,
+            )
+            if perms.report_sets_progress(report.role, task):
+                messages.success(request, _("Đã ghi báo cáo tiến độ."))
+            else:
+                messages.success(
+                    request,
+                    _("Đã ghi báo cáo của cơ quan phối hợp; tiến độ do cơ quan chủ trì cập nhật."),
                 )
-            messages.success(request, _("Đã ghi báo cáo tiến độ."))
             return redirect("task_detail", pk=task.pk)
     occurrences = task.occurrences.prefetch_related(
         Prefetch("reports", queryset=ProgressReport.objects.select_related("author", "agency"))
     )
     return render(
-        request, "records/task_detail.html", {"task": task, "occurrences": occurrences, "form": form}
+        request,
+        "records/task_detail.html",
+        {
+            "task": task,
+            "occurrences": occurrences,
+            "form": form,
+            "supporting": bool(role) and not perms.report_sets_progress(str(role), task),
+        },
     )
+
+
+@login_required
+def report_attachment(request: HttpRequest, pk: int) -> FileResponse:
+    """A report's attachment, for whoever may read its task: files are never served from a public URL."""
+    report = get_object_or_404(ProgressReport.objects.select_related("occurrence"), pk=pk)
+    if not perms.tasks_for(request.user).filter(pk=report.occurrence.task_id).exists():
+        raise PermissionDenied(_("Bạn không có quyền xem tệp này."))
+    if not report.attachment:
+        raise Http404
+    try:
+        handle = report.attachment.open("rb")
+    except OSError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=report.attachment_name or "tep-dinh-kem")
 
 
 @login_required
 def partner_list(request: HttpRequest) -> HttpResponse:
     perms.require_read_all(request.user)
     partners = perms.scope(Partner.objects.all(), request.user).annotate(
-        n_agreements=Count("agreements", distinct=True), n_plans=Count("plans", distinct=True)
+        n_agreements=queries.count_of(Agreement.parties.through, "partner_id"),
+        n_plans=queries.count_of(Plan.partners.through, "partner_id"),
     )
     return render(request, "records/partner_list.html", {"partners": partners})
 
@@ -299,11 +310,75 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _save_audited(request: HttpRequest, form: Any, before: dict[str, Any] | None) -> Any:
+    """Save ``form`` and record it (with many-to-many fields) in the audit log, in one transaction."""
+    with transaction.atomic():
+        obj = form.save()
+        after = audit.snapshot(obj)
+        for field in obj._meta.many_to_many:
+            after[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+        audit.log(request.user, "update" if before else "create", obj, before=before, after=after)
+    return obj
+
+
+def _snapshot_with_m2m(obj: Any) -> dict[str, Any]:
+    out = audit.snapshot(obj)
+    for field in obj._meta.many_to_many:
+        out[field.name] = sorted(getattr(obj, field.name).values_list("pk", flat=True))
+    return out
+
+
+SUGGESTED = gettext_lazy(
+    "Đã điền sẵn theo danh mục địa danh (tên bản ngữ, đơn vị kế thừa sau sắp xếp 2025…): hãy kiểm tra rồi lưu."
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or edit a partner. What the place-name vocabulary knows and the form leaves empty
+    (a Vietnamese unit's successor after the 2025 reorganisation, a foreign one's native name) is filled in
+    for the clerk to check: on opening an existing partner, or by a first submission that saves nothing."""
+    perms.require_edit(request.user)
+    partner = _scoped_get(Partner, request.user, pk) if pk else None
+    office = partner.office if partner else perms.office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("Quản trị toàn quốc hãy thêm mục này bằng tài khoản của một văn phòng."))
+    form = PartnerForm(instance=partner, office=office)
+    notice, status = "", 200
+    if request.method == "GET" and partner is not None:
+        stored = {f: getattr(partner, f) for f in ("name", "country", "level", "native_name", "romanization")}
+        hints = form.suggest({**stored, "successor_choice": str(partner.successor_id or "")})
+        for field, value in hints.items():
+            form.initial[field] = value
+        form.initial["suggested"] = "1"
+        notice = str(SUGGESTED) if hints else ""
+    elif request.method == "POST":
+        before = _snapshot_with_m2m(partner) if partner else None  # validation writes into the instance
+        form = PartnerForm(request.POST, instance=partner, office=office)
+        if not form.is_valid():
+            status = 400
+        elif hints := ({} if request.POST.get("suggested") else form.suggest(form.cleaned_data)):
+            data = request.POST.copy()
+            data.update({**hints, "suggested": "1"})
+            form = PartnerForm(data, instance=partner, office=office)
+            form.is_valid()
+            notice = str(SUGGESTED)
+        else:
+            saved = _save_audited(request, form, before)
+            messages.success(request, _("Đã lưu đối tác."))
+            return redirect("partner_detail", pk=saved.pk)
+    return render(
+        request, "records/partner_form.html", {"form": form, "partner": partner, "notice": notice}, status=status
+    )
+
+
 @login_required
 def agency_list(request: HttpRequest) -> HttpResponse:
     perms.require_read_all(request.user)
     agencies = perms.scope(Agency.objects.all(), request.user).annotate(
-        n_lead=Count("lead_tasks", distinct=True), n_support=Count("support_tasks", distinct=True)
+        n_lead=queries.count_of(Task.lead.through, "agency_id"),
+        n_support=queries.count_of(Task.support.through, "agency_id"),
     )
     return render(request, "records/agency_list.html", {"agencies": agencies})
 
@@ -315,7 +390,8 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if not perms.can_read_all(request.user) and (own is None or own.pk != agency.pk):
         raise PermissionDenied(_("Bạn chỉ xem được cơ quan của mình."))
     today = timezone.localdate()
-    occ = Occurrence.objects.filter(Q(task__lead=agency) | Q(task__support=agency)).distinct()
+    tasks = queries.filter_tasks(Task.objects.filter(office_id=agency.office_id), agency=agency.pk)
+    occ = Occurrence.objects.filter(office_id=agency.office_id, task__in=tasks.values("pk"))
     return render(
         request,
         "records/agency_detail.html",
@@ -353,7 +429,49 @@ def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã lưu."))
             return redirect("agreement_detail", pk=agreement.pk)
         agreement.refresh_from_db()
-    return render(request, "records/agreement_detail.html", {"agreement": agreement, "form": form})
+    labels = dict(Agreement.Status.choices)
+    history = [
+        {
+            "at": entry.at,
+            "user": entry.user,
+            "before": labels.get((entry.before or {}).get("status"), ""),
+            "after": labels.get((entry.after or {}).get("status"), ""),
+        }
+        for entry in AuditLog.objects.filter(model="agreement", object_id=str(agreement.pk))
+        .select_related("user")
+        .order_by("at", "id")
+        if (entry.before or {}).get("status") != (entry.after or {}).get("status")
+    ]
+    return render(
+        request,
+        "records/agreement_detail.html",
+        {"agreement": agreement, "form": form, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or edit an agreement with all its fields."""
+    perms.require_edit(request.user)
+    agreement = _scoped_get(Agreement, request.user, pk) if pk else None
+    office = agreement.office if agreement else perms.office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("Quản trị toàn quốc hãy thêm mục này bằng tài khoản của một văn phòng."))
+    form = AgreementForm(instance=agreement, office=office)
+    status = 200
+    if request.method == "POST":
+        before = _snapshot_with_m2m(agreement) if agreement else None
+        form = AgreementForm(request.POST, instance=agreement, office=office)
+        if form.is_valid():
+            form.instance.office = office
+            saved = _save_audited(request, form, before)
+            messages.success(request, _("Đã lưu thỏa thuận."))
+            return redirect("agreement_detail", pk=saved.pk)
+        status = 400
+    return render(
+        request, "records/agreement_form.html", {"form": form, "agreement": agreement}, status=status
+    )
 
 
 @login_required
@@ -700,4 +818,95 @@ def account(request: HttpRequest) -> HttpResponse:
             "tokens": request.user.api_tokens.count(),
             "profile": perms.profile_of(request.user),
         },
+    )
+
+
+def _account(profile: Profile) -> dict[str, Any]:
+    """What the audit log keeps of an account (never its password)."""
+    user = profile.user
+    return {
+        "username": user.get_username(),
+        "full_name": user.first_name,
+        "email": user.email,
+        "office": profile.office_id,
+        "role": profile.role,
+        "agency": profile.agency_id,
+        "is_active": user.is_active,
+    }
+
+
+@login_required
+def user_list(request: HttpRequest) -> HttpResponse:
+    perms.require_edit(request.user)
+    profiles = perms.users_for(request.user).order_by("office__name", "user__username")
+    office = _int(request.GET.get("office"))
+    if office:
+        profiles = profiles.filter(office_id=office)
+    page = Paginator(profiles, 50).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(request, "records/user_list.html", {"page": page, "query": params.urlencode()})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Create (``pk`` None) or change an account of an office: role, agency, active or not, password."""
+    perms.require_edit(request.user)
+    profile = None
+    if pk is not None:
+        profile = perms.users_for(request.user).filter(user_id=pk).first()
+        if profile is None:
+            if not Profile.objects.filter(user_id=pk).exists():
+                raise Http404
+            raise PermissionDenied(_("Bạn không quản lý tài khoản này."))
+    offices = perms.offices_for(request.user)
+    initial: dict[str, Any] = {}
+    if profile is not None:
+        user = profile.user
+        initial = {
+            "username": user.get_username(),
+            "full_name": user.first_name,
+            "email": user.email,
+            "office": profile.office,
+            "role": profile.role,
+            "agency": profile.agency,
+            "is_active": user.is_active,
+        }
+    target = profile.user if profile else None
+    form = UserForm(initial=initial, actor=request.user, offices=offices, user=target)
+    status = 200
+    if request.method == "POST":
+        form = UserForm(request.POST, initial=initial, actor=request.user, offices=offices, user=target)
+        if form.is_valid():
+            data = form.cleaned_data
+            with transaction.atomic():
+                before = _account(profile) if profile else None
+                if profile is None:
+                    user = get_user_model().objects.create_user(username=data["username"])
+                    profile = Profile(user=user)
+                user = profile.user
+                user.first_name, user.email = data["full_name"].strip(), data["email"]
+                if "is_active" in data:
+                    user.is_active = data["is_active"]
+                if data.get("password1"):
+                    user.set_password(data["password1"])
+                user.save()
+                profile.office, profile.role, profile.agency = data["office"], data["role"], data["agency"]
+                profile.save()
+                after = _account(profile)
+                changed_password = bool(data.get("password1")) and before is not None
+                audit.log(
+                    request.user,
+                    "update" if before else "create",
+                    profile,
+                    before=before,
+                    after={**after, **({"password": "đã đổi"} if changed_password else {})},
+                    summary=f"Tài khoản {user.get_username()}",
+                )
+            messages.success(request, _("Đã lưu tài khoản %(name)s.") % {"name": user.get_username()})
+            return redirect("user_list")
+        status = 400
+    return render(
+        request, "records/user_form.html", {"form": form, "account": profile}, status=status
     )

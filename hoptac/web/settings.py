@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "hoptac.records",
+    "hoptac.cycle",
+    "hoptac.search",
 ]
 
 MIDDLEWARE = [
@@ -93,3 +95,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False}},
 }
+
+# Outgoing mail (the reminders of ``hoptac remind``): HOPTAC_SMTP_* from the environment, checked.
+from hoptac.cycle.mail import email_settings  # noqa: E402
+
+globals().update(email_settings())

@@ -63,6 +63,14 @@ class World:
 ROLES = ("anonymous", "officer", "reporter", "other_reporter", "viewer", "outsider", "national")
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Each test's database starts anew (ids and data versions repeat): so must the cache keyed on them."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     from django.contrib.auth import get_user_model

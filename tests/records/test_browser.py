@@ -143,12 +143,22 @@ def test_upload_review_report_dashboard(server: str, tmp_path: Path) -> None:
             if n_tasks == 0:
                 pytest.xfail("the extractor read no tasks from seed 001 yet")
             assert lead_items.count() > 0
+            # a partner by hand: the 2025 successor is suggested before anything is saved
+            page.goto(url + "/partners/new/")
+            page.fill("input[name=name]", "huyện Vị Xuyên")
+            page.fill("input[name=country]", "VN")
+            page.click("#save")
+            page.wait_for_selector("#suggested")
+            assert page.input_value("select[name=successor_choice]") == "new:tỉnh Tuyên Quang"
+            page.click("#save")
+            page.wait_for_selector("text=Đã lưu đối tác.")
+            assert page.locator("a", has_text="tỉnh Tuyên Quang").count() == 1
             page.click("text=Đăng xuất")
             # the reporter of Sở Ngoại vụ reports progress; the dashboard changes
             _login(page, url, "minh")
             before = _dashboard(page, url)
-            page.goto(url + "/tasks/")
-            page.locator("table.list tbody a").first.click()
+            page.locator("nav a", has_text="Sở Ngoại vụ").click()  # its own agency: the tasks it leads
+            page.locator("#lead-tasks a").first.click()
             page.select_option("select[name=status]", "done")
             page.fill("input[name=percent]", "100")
             page.fill("textarea[name=text]", "Đã hoàn thành trong năm.")

@@ -7,8 +7,10 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from hoptac.records.models import Event, Occurrence, ProgressReport, Task
+from hoptac.records.models import Agreement, Event, Occurrence, Partner, Profile, ProgressReport, Task
+from tests.cycle.pages import TOKEN_PAGES, cycle_pages
 from tests.records.conftest import ROLES, World
+from tests.search.pages import search_pages
 
 EDITORS = {"officer", "national"}
 READERS = {"officer", "viewer", "national"}
@@ -28,6 +30,23 @@ def page_names() -> set[str]:
 
     walk(get_resolver().url_patterns)
     return names - SKIP
+
+
+def attached_report(world: World) -> ProgressReport:
+    """A report with an attachment on a task Sở Ngoại vụ leads, as its reporter would have sent it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hoptac.records.progress import submit
+
+    occ = world.task_led_by(world.sngv).occurrences.first()
+    return submit(
+        world.users["reporter"],
+        occ,
+        status="in_progress",
+        percent=30,
+        text="Đã tổ chức một phần.",
+        attachment=SimpleUploadedFile("bien-ban.txt", "Biên bản họp.".encode()),
+    )
 
 
 def pending_upload(client: Any, world: World) -> str:
@@ -64,6 +83,12 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "outsider": 403,
     }
     office_list = {**office_read, "outsider": 200}  # the outsider sees its own (other) office's list
+    office_edit = {**office_read, "viewer": 403}
+    office_new = {**office_edit, "outsider": 200, "national": 403}  # national: no office to add to
+    report = attached_report(world)
+    task_readers = {**office_read, "reporter": 200}
+    if world.soyte.support_tasks.filter(pk=report.occurrence.task_id).exists():
+        task_readers["other_reporter"] = 200
     return {
         "dashboard": (reverse("dashboard"), all_in),
         "account": (reverse("account"), all_in),
@@ -92,6 +117,14 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
             },
         ),
         "event_list": (reverse("event_list"), office_list),
+        "partner_create": (reverse("partner_create"), office_new),
+        "partner_edit": (reverse("partner_edit", args=[partner.pk]), office_edit),
+        "agreement_create": (reverse("agreement_create"), office_new),
+        "agreement_edit": (reverse("agreement_edit", args=[doc.plan.agreement_id]), office_edit),
+        "report_attachment": (reverse("report_attachment", args=[report.pk]), task_readers),
+        "user_list": (reverse("user_list"), {**office_edit, "outsider": 200}),
+        "user_create": (reverse("user_create"), {**office_edit, "outsider": 200}),
+        "user_edit": (reverse("user_edit", args=[world.users["viewer"].pk]), office_edit),
         "graph": (reverse("graph"), office_list),
         "audit_list": (
             reverse("audit_list"),
@@ -108,13 +141,14 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
 
 
 def test_every_page_is_in_the_matrix(world: World) -> None:
-    assert page_names() == set(expected_get(world)) | {"upload_review"}
+    pages = set(expected_get(world)) | {"upload_review"} | set(cycle_pages(world)) | TOKEN_PAGES
+    assert page_names() == pages | set(search_pages(world))
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_read_pages(login: Any, world: World, role: str) -> None:
     client = login(role)
-    for name, (url, table) in expected_get(world).items():
+    for name, (url, table) in {**expected_get(world), **cycle_pages(world), **search_pages(world)}.items():
         r = client.get(url)
         if role == "anonymous":
             assert r.status_code == 302 and "/login/" in r["Location"], (name, r.status_code)
@@ -143,6 +177,8 @@ def writes(world: World) -> list[tuple[str, str, dict[str, Any], set[str], Any]]
     sngv_task = world.task_led_by(world.sngv)
     occ = sngv_task.occurrences.first()
     agreement = world.doc.plan.agreement
+    partner = world.doc.plan.partners.exclude(country="VN").first()
+    viewer = world.users["viewer"]
     return [
         (
             "bulk status",
@@ -164,6 +200,65 @@ def writes(world: World) -> list[tuple[str, str, dict[str, Any], set[str], Any]]
             {"status": "extended", "start_year": 2021, "end_year": 2027},
             EDITORS,
             lambda: type(agreement).objects.get(pk=agreement.pk).status == "extended",
+        ),
+        (
+            "add partner",
+            reverse("partner_create"),
+            {"name": "tỉnh Thử Nghiệm", "level": "province", "country": "LA", "suggested": "1"},
+            {"officer", "outsider"},
+            lambda: Partner.objects.filter(name="tỉnh Thử Nghiệm").exists(),
+        ),
+        (
+            "edit partner",
+            reverse("partner_edit", args=[partner.pk]),
+            {
+                "name": partner.name,
+                "level": partner.level,
+                "country": partner.country,
+                "aliases_text": "Tên khác thử",
+                "suggested": "1",
+            },
+            EDITORS,
+            lambda: "Tên khác thử" in Partner.objects.get(pk=partner.pk).aliases,
+        ),
+        (
+            "add agreement",
+            reverse("agreement_create"),
+            {"kind": "ban_ghi_nho", "title": "Bản ghi nhớ thử", "parties": [partner.pk], "status": "signed"},
+            {"officer"},  # the outsider names a partner of another office: refused
+            lambda: Agreement.objects.filter(title="Bản ghi nhớ thử").exists(),
+        ),
+        (
+            "edit agreement",
+            reverse("agreement_edit", args=[agreement.pk]),
+            {
+                "kind": agreement.kind,
+                "title": "Thỏa thuận đã sửa",
+                "parties": [partner.pk],
+                "status": "amended",
+            },
+            EDITORS,
+            lambda: Agreement.objects.get(pk=agreement.pk).title == "Thỏa thuận đã sửa",
+        ),
+        (
+            "add user",
+            reverse("user_create"),
+            {
+                "username": "nguoimoi",
+                "office": world.bg.pk,
+                "role": "viewer",
+                "password1": "mat-khau-rat-dai-1",
+                "password2": "mat-khau-rat-dai-1",
+            },
+            EDITORS,  # the outsider names another office: refused
+            lambda: Profile.objects.filter(user__username="nguoimoi", office=world.bg).exists(),
+        ),
+        (
+            "deactivate user",
+            reverse("user_edit", args=[viewer.pk]),
+            {"office": world.bg.pk, "role": "viewer", "full_name": "Tuấn"},
+            EDITORS,
+            lambda: not type(viewer).objects.get(pk=viewer.pk).is_active,
         ),
         (
             "review",

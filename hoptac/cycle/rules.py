@@ -1,0 +1,233 @@
+"""Reporting duties: read from a plan's extraction into rules, expanded into each year's dues.
+
+The extraction's ``reporting`` entries (``docs/extraction-format.md``) say who reports to whom by when:
+``{"from": [], "to": "Sở Ngoại vụ", "due": "--10-31", "yearly": true}``. An empty ``from`` ("các cơ
+quan") means every agency that leads a task of the plan. A rule whose sender is the recipient of
+another rule of the same plan is the compiled report (the office reports what the agencies sent).
+A yearly rule runs from the plan's first year (not before the year the plan was issued) to its
+last; its dues are generated through next year, so they are on the board and in the calendars
+before they fall due.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from hoptac.cycle.models import AgencyReport, DerivedPlan, ReportDue, ReportingRule
+from hoptac.records.ingest import agency_named
+from hoptac.records.models import Agency, Office, Plan
+from hoptac.records.occurrences import parse_due
+from hoptac.records.text import name_key
+
+__all__ = [
+    "Board",
+    "BoardRow",
+    "board",
+    "derive",
+    "due_date",
+    "expected_dues",
+    "generate",
+    "mark_submitted",
+    "rule_years",
+    "senders",
+    "sync",
+    "sync_new",
+]
+
+MAX_RULE_YEARS = 30
+
+
+def _yearly(due: str | None) -> tuple[int, int] | None:
+    if isinstance(due, str) and len(due) == 7 and due.startswith("--") and due[4] == "-":
+        month, day = due[2:4], due[5:7]
+        if month.isdigit() and day.isdigit() and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            return int(month), int(day)
+    return None
+
+
+def due_date(rule: ReportingRule, year: int) -> date | None:
+    """The rule's deadline in ``year`` (29 Feb falls on 28 Feb in a common year)."""
+    if rule.yearly:
+        if not (rule.due_month and rule.due_day):
+            return None
+        last = calendar.monthrange(year, rule.due_month)[1]
+        return date(year, rule.due_month, min(rule.due_day, last))
+    return rule.due_date if rule.due_date and rule.due_date.year == year else None
+
+
+def derive(plan: Plan) -> list[ReportingRule]:
+    """The plan's rules as its extraction states them (once per plan: the officer edits them afterwards)."""
+    with transaction.atomic():
+        _marker, created = DerivedPlan.objects.get_or_create(plan=plan)
+        if not created:
+            return []
+        entries = [e for e in (plan.document.extraction or {}).get("reporting") or [] if e.get("to")]
+        recipients = {name_key(e["to"]) for e in entries}
+        doc_year = plan.document.year
+        first = plan.start_year
+        if first and doc_year and doc_year > first:
+            first = min(doc_year, plan.end_year or doc_year)
+        rules = []
+        for pos, e in enumerate(entries):
+            names = [n for n in e.get("from") or [] if n.strip()]
+            md = _yearly(e.get("due"))
+            once = parse_due(e["due"]) if isinstance(e.get("due"), str) and md is None else None
+            rule = ReportingRule.objects.create(
+                office=plan.office,
+                plan=plan,
+                position=pos,
+                all_leads=not names,
+                recipient=e["to"][:300],
+                yearly=md is not None or (bool(e.get("yearly")) and once is None),
+                due_month=md[0] if md else None,
+                due_day=md[1] if md else None,
+                due_date=once,
+                first_year=first if md else None,
+                last_year=plan.end_year if md else None,
+                compiled=any(name_key(n) in recipients and name_key(n) != name_key(e["to"]) for n in names),
+                from_extraction=True,
+            )
+            rule.senders.set([agency_named(plan.office, n) for n in names])
+            rules.append(rule)
+    return rules
+
+
+def senders(rule: ReportingRule) -> list[Agency]:
+    """The agencies that owe the report (never the recipient itself)."""
+    agencies = {a.pk: a for a in rule.senders.all()}
+    if rule.all_leads:
+        for a in Agency.objects.filter(lead_tasks__plan_id=rule.plan_id).distinct():
+            agencies.setdefault(a.pk, a)
+    to = name_key(rule.recipient)
+    return sorted((a for a in agencies.values() if a.key != to), key=lambda a: a.name)
+
+
+def rule_years(rule: ReportingRule, horizon: int) -> list[int]:
+    if not rule.active:
+        return []
+    if not rule.yearly:
+        return [rule.due_date.year] if rule.due_date else []
+    if not (rule.due_month and rule.due_day):
+        return []
+    plan = rule.plan
+    first = rule.first_year or plan.start_year or plan.document.year or horizon
+    last = min(rule.last_year or plan.end_year or horizon, horizon, first + MAX_RULE_YEARS - 1)
+    return list(range(first, last + 1))
+
+
+def expected_dues(rule: ReportingRule, horizon: int) -> dict[tuple[int, int], date]:
+    """(agency id, year) → due date."""
+    out: dict[tuple[int, int], date] = {}
+    agencies = senders(rule)
+    for year in rule_years(rule, horizon):
+        d = due_date(rule, year)
+        if d is None:
+            continue
+        for a in agencies:
+            out[(a.pk, year)] = d
+    return out
+
+
+def generate(rule: ReportingRule, horizon: int) -> int:
+    """Bring the rule's dues in line with it: add the missing, move or drop the open ones; returns how many changed."""
+    want = expected_dues(rule, horizon)
+    changed = 0
+    with transaction.atomic():
+        have = {(d.agency_id, d.year): d for d in ReportDue.objects.select_for_update().filter(rule=rule)}
+        for key, due in have.items():
+            if key not in want:
+                if not due.done:
+                    due.delete()
+                    changed += 1
+            elif due.due != want[key] and not due.done:
+                due.due = want[key]
+                due.save(update_fields=["due"])
+                changed += 1
+        new = [
+            ReportDue(office_id=rule.office_id, rule=rule, agency_id=a, year=y, due=d)
+            for (a, y), d in want.items()
+            if (a, y) not in have
+        ]
+        ReportDue.objects.bulk_create(new)
+        changed += len(new)
+        _mark_done_from_reports(rule)
+    return changed
+
+
+def _mark_done_from_reports(rule: ReportingRule) -> None:
+    if rule.compiled:
+        return
+    for due in ReportDue.objects.filter(rule=rule, done_at__isnull=True):
+        report = AgencyReport.objects.filter(plan_id=rule.plan_id, agency_id=due.agency_id, year=due.year).first()
+        if report is not None:
+            due.done_at, due.done_by = report.submitted_at, report.submitted_by
+            due.save(update_fields=["done_at", "done_by"])
+
+
+def sync(office: Office | None = None, today: date | None = None) -> int:
+    """Read the rules of plans not read yet and generate every rule's dues through next year."""
+    today = today or date.today()
+    plans: QuerySet[Plan] = Plan.objects.exclude(pk__in=DerivedPlan.objects.values("plan_id"))
+    rules: QuerySet[ReportingRule] = ReportingRule.objects.select_related("plan__document")
+    if office is not None:
+        plans, rules = plans.filter(office=office), rules.filter(office=office)
+    for plan in plans.select_related("document"):
+        derive(plan)
+    return sum(generate(rule, today.year + 1) for rule in rules.prefetch_related("senders"))
+
+
+def sync_new(office: Office, today: date | None = None) -> int:
+    """Only the plans stored since the last sync: read their rules and generate their dues."""
+    today = today or date.today()
+    changed = 0
+    for plan in Plan.objects.filter(office=office).exclude(pk__in=DerivedPlan.objects.values("plan_id")):
+        changed += sum(generate(rule, today.year + 1) for rule in derive(plan))
+    return changed
+
+
+def mark_submitted(report: AgencyReport, user: Any = None) -> int:
+    """An agency's yearly report settles what it owed under the plan's (not compiled) rules that year."""
+    from django.utils import timezone
+
+    return ReportDue.objects.filter(
+        rule__plan_id=report.plan_id, rule__compiled=False, agency_id=report.agency_id, year=report.year
+    ).update(done_at=timezone.now(), done_by=user if getattr(user, "is_authenticated", False) else None)
+
+
+@dataclass
+class BoardRow:
+    due: ReportDue
+    state: str  # done, late, open
+    days_late: int = 0
+
+
+@dataclass
+class Board:
+    rows: list[BoardRow] = field(default_factory=list)
+    done: int = 0
+    late: int = 0
+    open: int = 0
+
+
+def board(dues: QuerySet[ReportDue], today: date) -> Board:
+    """Who still owes what: overdue first, then open by date, then submitted."""
+    out = Board()
+    for due in dues.select_related("agency", "rule", "rule__plan"):
+        if due.done:
+            out.rows.append(BoardRow(due, "done"))
+            out.done += 1
+        elif due.due < today:
+            out.rows.append(BoardRow(due, "late", (today - due.due).days))
+            out.late += 1
+        else:
+            out.rows.append(BoardRow(due, "open"))
+            out.open += 1
+    order = {"late": 0, "open": 1, "done": 2}
+    out.rows.sort(key=lambda r: (order[r.state], r.due.due, r.due.agency.name))
+    return out

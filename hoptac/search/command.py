@@ -1,0 +1,113 @@
+"""``hoptac search``: the search page's function on the command line (Django is set up only when run)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from hoptac.errors import HoptacError
+
+__all__ = ["KINDS", "add_command", "run"]
+
+KINDS = ("document", "task", "partner", "agency", "agreement", "event")
+LABELS = {
+    "document": "Văn bản",
+    "task": "Nhiệm vụ",
+    "partner": "Đối tác",
+    "agency": "Cơ quan",
+    "agreement": "Thỏa thuận",
+    "event": "Sự kiện",
+}
+
+
+def add_command(sub: Any, django_setup: Callable[[], None]) -> None:
+    """Add ``search`` to ``hoptac``'s subcommands; ``django_setup`` readies the database when it runs."""
+    p = sub.add_parser("search", help="tìm văn bản, nhiệm vụ, đối tác, cơ quan, thỏa thuận, sự kiện")
+    p.add_argument("query", nargs="*", metavar="TỪ_KHÓA", help="tên, số văn bản, cơ quan, đối tác … (dấu tùy ý)")
+    p.add_argument("--json", action="store_true", help="in JSON: loại, số, tên, tệp, đoạn trích, điểm của mỗi kết quả")
+    p.add_argument("--kind", choices=KINDS, help="chỉ tìm một loại")
+    p.add_argument("--partner", metavar="TÊN|SỐ", help="chỉ kết quả liên quan đến đối tác này")
+    p.add_argument("--agency", metavar="TÊN|SỐ", help="chỉ kết quả liên quan đến cơ quan này")
+    p.add_argument("--year", type=int, metavar="NĂM", help="chỉ kết quả của năm này")
+    p.add_argument("--office", metavar="MÃ", help="chỉ tìm trong văn phòng này (mặc định: mọi văn phòng)")
+    p.add_argument("--user", metavar="TÊN_ĐĂNG_NHẬP", help="chỉ những gì người dùng này được xem")
+    p.add_argument("--limit", type=int, default=20, metavar="N", help="số kết quả (mặc định 20, tối đa 100)")
+    p.add_argument("--offset", type=int, default=0, metavar="N", help="bỏ qua N kết quả đầu")
+    p.add_argument("--rebuild", action="store_true", help="lập lại chỉ mục tìm kiếm trước (của --office, hoặc tất cả)")
+    p.set_defaults(func=lambda args: run(args, django_setup))
+
+
+def _resolve(kind: str, value: str | None, offices: list[int]) -> int | None:
+    """A partner or agency given by number or by any of its names."""
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    from hoptac.search.models import Alias
+    from hoptac.search.query import name_keys
+
+    rows = Alias.objects.filter(kind=kind, key__in=name_keys(value) or {""})
+    if offices:
+        rows = rows.filter(office_id__in=offices)
+    found = rows.values_list("object_id", flat=True).first()
+    if found is None:
+        raise HoptacError(f"không có {'đối tác' if kind == 'partner' else 'cơ quan'} {value!r}")
+    return int(found)
+
+
+def _marked(snippet: Any) -> str:
+    return "".join(f"«{piece}»" if marked else piece for piece, marked in snippet.segments())
+
+
+def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
+    django_setup()
+    from django.contrib.auth import get_user_model
+
+    from hoptac.records.ingest import get_office
+    from hoptac.search import index
+    from hoptac.search.find import search
+
+    office = get_office(args.office) if args.office else None
+    user = None
+    if args.user:
+        user = get_user_model().objects.filter(username=args.user).first()
+        if user is None:
+            raise HoptacError(f"không có người dùng {args.user!r}")
+    if args.rebuild:
+        n = index.rebuild(office)
+        print(f"Đã lập lại chỉ mục tìm kiếm: {n} mục.", file=sys.stderr)
+        if not args.query:
+            return 0
+    offices = [office.pk] if office else []
+    results = search(
+        " ".join(args.query),
+        user=user,
+        office=office,
+        kind=args.kind,
+        partner=_resolve("partner", args.partner, offices),
+        agency=_resolve("agency", args.agency, offices),
+        year=args.year,
+        limit=args.limit,
+        offset=args.offset,
+    )
+    if args.json:
+        print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    for n, hit in enumerate(results.hits, results.offset + 1):
+        where = f" ({hit.filename})" if hit.filename else ""
+        near = " [gần đúng]" if hit.approximate else ""
+        print(f"{n}. [{LABELS.get(hit.kind, hit.kind)}] {hit.title}{where}{near}")
+        if hit.snippet.text and hit.snippet.text != hit.title:
+            print(f"   {_marked(hit.snippet)}")
+    if not results.hits:
+        print("Không tìm thấy kết quả nào.")
+    else:
+        shown = f"{results.offset + 1}–{results.offset + len(results.hits)}"
+        total = f"hơn {results.total}" if results.capped else str(results.total)
+        print(f"{total} kết quả (hiển thị {shown}).")
+    if results.dropped:
+        print(f"Bỏ qua: {', '.join(results.dropped)}", file=sys.stderr)
+    return 0
