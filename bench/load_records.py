@@ -19,6 +19,7 @@ import json
 import math
 import os
 import random
+import shutil
 import socket
 import statistics
 import subprocess
@@ -197,6 +198,7 @@ def prepare() -> str:
 
 def sessions_for_officers() -> list[dict[str, Any]]:
     """Per generated office: its officer's new session cookie and API token, and ids to filter on."""
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -208,7 +210,7 @@ def sessions_for_officers() -> list[dict[str, Any]]:
         office_id = Profile.objects.get(user=user).office_id
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         sessions.append(
@@ -268,16 +270,20 @@ def run_load(
     results: dict[str, Any] = {}
     for name, make in pages.items():
         jobs = [make(rng.choice(sessions)) for _ in range(requests)]
-        _fetch(*jobs[0])  # warm up
-        started = time.perf_counter()
+        # Warm up: every server thread opens its database connection and fills its caches once; a server
+        # that has been up for a while has done that long ago.
+        with ThreadPoolExecutor(clients) as pool:
+            list(pool.map(lambda job: _fetch(*job), [make(rng.choice(sessions)) for _ in range(clients * 3)]))
+        started, cpu = time.perf_counter(), time.process_time()
         with ThreadPoolExecutor(clients) as pool:
             answers = list(pool.map(lambda job: _fetch(*job), jobs))
-        elapsed = time.perf_counter() - started
+        elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
         times = sorted(ms for ms, _ in answers)
         errors = [e for _, e in answers if e]
         results[name] = {
             "requests": len(times),
             "per_s": round(len(times) / elapsed, 1),
+            "client_cpu_ms": round(cpu * 1000 / len(times), 2),
             "errors": len(errors),
             "first_error": errors[0] if errors else None,
             "p50_ms": round(statistics.median(times), 1),
@@ -308,7 +314,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not 0 < args.scale <= 1 or args.clients < 1 or args.requests < 1:
         parser.error("--scale must be in (0, 1], --clients and --requests positive")
-    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="hoptac-bench-"))
+    if args.data_dir:
+        return measure(args, args.data_dir)
+    data_dir = Path(tempfile.mkdtemp(prefix="hoptac-bench-"))
+    try:
+        return measure(args, data_dir)
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)  # the generated SQLite database: hundreds of MB
+
+
+def measure(args: argparse.Namespace, data_dir: Path) -> int:
     os.environ["HOPTAC_DATA_DIR"] = str(data_dir)
     os.environ.setdefault("HOPTAC_SECRET_KEY", "bench-secret-key-0123456789abcdefghijklmnopqrstuv")
     from hoptac.web import setup
@@ -327,14 +342,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"database: {engine}; data: {data_dir}", file=sys.stderr)
     if args.reuse:
         if not Office.objects.filter(code__startswith="tinh-").exists():
-            parser.error(f"--reuse: {data_dir} holds no generated records")
+            print(f"load_records: --reuse: {data_dir} holds no generated records", file=sys.stderr)
+            return 2
         print(
             f"reusing {Office.objects.count()} offices, {Occurrence.objects.count():,} occurrences",
             file=sys.stderr,
         )
     else:
         if Office.objects.exists():
-            parser.error(f"{data_dir} already holds records: give an empty --data-dir (or --reuse)")
+            print(f"load_records: {data_dir} holds records: give an empty --data-dir or --reuse", file=sys.stderr)
+            return 2
         populate(args.scale, args.seed, sys.stderr)
     started = time.perf_counter()
     prepared = prepare()

@@ -140,6 +140,16 @@ def _port(text: str) -> int:
     return port
 
 
+def _count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"không phải số nguyên: {text!r}") from None
+    if not 1 <= n <= 64:
+        raise argparse.ArgumentTypeError(f"phải từ 1 đến 64: {n}")
+    return n
+
+
 def _cmd_serve(args: argparse.Namespace) -> int:
     _django()
     from django.conf import settings
@@ -230,8 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--demo", action="store_true", help="nạp văn bản mẫu và tạo tài khoản trình diễn")
     p.add_argument("--port", type=_port, default=8000, help="cổng (mặc định 8000)")
     p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
-    p.add_argument("--workers", type=int, default=None, help="số tiến trình (mặc định số lõi + 1, tối đa 8)")
-    p.add_argument("--threads", type=int, default=4, help="số luồng mỗi tiến trình (mặc định 4)")
+    p.add_argument("--workers", type=_count, default=None, help="số tiến trình (mặc định bằng số lõi, 2 đến 8)")
+    p.add_argument("--threads", type=_count, default=1, help="số luồng mỗi tiến trình (mặc định 1)")
     p.set_defaults(func=_cmd_serve)
     p = sub.add_parser("manage", help="lệnh quản trị Django (createsuperuser, migrate, …)")
     p.add_argument("args", nargs=argparse.REMAINDER)

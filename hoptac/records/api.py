@@ -17,6 +17,7 @@ from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from hoptac.errors import HoptacError
 from hoptac.records import audit, perms, progress, queries
+from hoptac.records.auth import WITH_PROFILE
 from hoptac.records.ingest import ingest_bytes
 from hoptac.records.models import (
     Agreement,
@@ -35,7 +36,7 @@ from hoptac.records.models import (
 def _token_user(key: str | None) -> Any:
     if not key:
         return None
-    token = ApiToken.objects.select_related("user").filter(key=key).first()
+    token = ApiToken.objects.select_related("user", *(f"user__{f}" for f in WITH_PROFILE)).filter(key=key).first()
     if token is None or not token.user.is_active:
         return None
     return token.user
@@ -127,7 +128,8 @@ def _get(qs: Any, user: Any, pk: int) -> Any:
 def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
     if not 1 <= limit <= 500 or offset < 0:
         raise HttpError(422, "limit phải từ 1 đến 500, offset không âm.")
-    return {"count": qs.count(), "items": list(qs[offset : offset + limit])}
+    items, count = queries.rows_and_count(qs, offset, limit)
+    return {"count": count, "items": items}
 
 
 # --- schemas ------------------------------------------------------------
@@ -225,11 +227,13 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_lead(obj: Task) -> list[dict[str, Any]]:
-        return [{"id": a.pk, "name": a.name} for a in obj.lead.all()]
+        listed = getattr(obj, "listed_agencies", None)  # read for a whole page by ``list_tasks``
+        return listed["lead"] if listed else [{"id": a.pk, "name": a.name} for a in obj.lead.order_by("name")]
 
     @staticmethod
     def resolve_support(obj: Task) -> list[dict[str, Any]]:
-        return [{"id": a.pk, "name": a.name} for a in obj.support.all()]
+        listed = getattr(obj, "listed_agencies", None)
+        return listed["support"] if listed else [{"id": a.pk, "name": a.name} for a in obj.support.order_by("name")]
 
 
 class TaskPatch(Schema):
@@ -456,10 +460,14 @@ def list_tasks(
 ) -> Any:
     if status and status not in Status.values:
         raise HttpError(422, f"status phải là một trong: {', '.join(Status.values)}.")
-    qs = queries.filter_tasks(
-        perms.tasks_for(request.user), agency=agency, partner=partner, plan=plan, year=year, status=status
-    )
-    return _page(queries.for_listing(qs, "when").order_by("id"), limit, offset)
+    visible = perms.tasks_for(request.user)
+    qs = queries.filter_tasks(visible, agency=agency, partner=partner, plan=plan, year=year, status=status)
+    page = _page(qs.only("id", "plan_id", "ref", "title", "status", "when").order_by("id"), limit, offset)
+    names = dict(queries.menus_for(request.user, visible)["agencies"])
+    agencies = queries.agencies_of([t.pk for t in page["items"]], names)
+    for task in page["items"]:
+        task.listed_agencies = agencies[task.pk]
+    return page
 
 
 @api.get("/tasks/{pk}", response=TaskOut)

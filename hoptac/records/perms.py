@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
@@ -55,7 +56,10 @@ def profile_of(user: Any) -> Profile | None:
         return None
     if hasattr(user, "_hoptac_profile"):
         return cast("Profile | None", user._hoptac_profile)
-    prof = Profile.objects.select_related("office", "agency").filter(user=user).first()
+    if get_user_model().profile.is_cached(user):  # loaded with the user (``auth.ProfileBackend``, API tokens)
+        prof = getattr(user, "profile", None)
+    else:
+        prof = Profile.objects.select_related("office", "agency").filter(user=user).first()
     user._hoptac_profile = prof
     return prof
 

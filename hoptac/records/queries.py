@@ -3,17 +3,39 @@ and no ``DISTINCT`` (nor ``COUNT(DISTINCT …)`` when paging) is needed."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, Model, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Window,
+)
 from django.db.models.functions import Coalesce
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from hoptac.records.models import Agency, Occurrence, Plan, Status, Task
+from hoptac.records import perms
+from hoptac.records.models import Agency, Occurrence, Partner, Plan, Status, Task
 
-__all__ = ["agency_names", "count_of", "for_listing", "filter_tasks", "options", "shorten"]
+__all__ = [
+    "Page",
+    "agencies_of",
+    "count_of",
+    "filter_tasks",
+    "menus_for",
+    "options",
+    "page_of",
+    "rows_and_count",
+    "shorten",
+]
 
 
 def filter_tasks(
@@ -27,10 +49,9 @@ def filter_tasks(
 ) -> QuerySet[Task]:
     """Tasks ``agency`` leads or supports, of a plan with ``partner``, of ``plan``, owing something in ``year``."""
     if agency:
-        qs = qs.filter(
-            Q(pk__in=Task.lead.through.objects.filter(agency_id=agency).values("task_id"))
-            | Q(pk__in=Task.support.through.objects.filter(agency_id=agency).values("task_id"))
-        )
+        # One set of the agency's tasks (a union) for the database to start from, not two tests per task.
+        led = Task.lead.through.objects.filter(agency_id=agency).values("task_id")
+        qs = qs.filter(pk__in=led.union(Task.support.through.objects.filter(agency_id=agency).values("task_id")))
     if partner:
         qs = qs.filter(plan_id__in=Plan.partners.through.objects.filter(partner_id=partner).values("plan_id"))
     if plan:
@@ -40,14 +61,6 @@ def filter_tasks(
     if status in Status.values:
         qs = qs.filter(status=status)
     return qs
-
-
-def for_listing(qs: QuerySet[Task], *fields: str) -> QuerySet[Task]:
-    """Only what a list shows (and ``fields``), the agencies' names in two queries per page."""
-    names = Agency.objects.only("id", "name")
-    return qs.only("id", "office_id", "plan_id", "ref", "title", "status", "position", *fields).prefetch_related(
-        Prefetch("lead", queryset=names), Prefetch("support", queryset=names)
-    )
 
 
 def options(rows: Iterable[tuple[Any, Any]], selected: Any, limit: int = 80) -> SafeString:
@@ -65,14 +78,78 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def agency_names(task_ids: list[int]) -> tuple[dict[int, list[str]], dict[int, list[str]]]:
-    """The names of the agencies leading and supporting each task, in one query per role."""
-    out: tuple[dict[int, list[str]], dict[int, list[str]]] = ({}, {})
-    for names, through in zip(out, (Task.lead.through, Task.support.through), strict=True):
-        rows = through.objects.filter(task_id__in=task_ids).order_by("agency__name")
-        for task_id, name in rows.values_list("task_id", "agency__name"):
-            names.setdefault(task_id, []).append(name)
+def agencies_of(task_ids: list[int], names: dict[int, str] | None = None) -> dict[int, dict[str, list[Any]]]:
+    """The agencies leading and supporting each task (``{"lead": [{"id", "name"}…], "support": […]}``) for
+    a whole page; ``names``: agency names already at hand (the cached menus), the others are read."""
+    out: dict[int, dict[str, list[Any]]] = {pk: {"lead": [], "support": []} for pk in task_ids}
+    links = [
+        (role, task_id, agency_id)
+        for role, through in (("lead", Task.lead.through), ("support", Task.support.through))
+        for task_id, agency_id in through.objects.filter(task_id__in=task_ids).values_list("task_id", "agency_id")
+    ]
+    names = dict(names or {})
+    missing = {agency_id for _r, _t, agency_id in links if agency_id not in names}
+    if missing:
+        names.update(Agency.objects.filter(pk__in=missing).values_list("pk", "name"))
+    for role, task_id, agency_id in sorted(links, key=lambda link: names[link[2]]):
+        out[task_id][role].append({"id": agency_id, "name": names[agency_id]})
     return out
+
+
+@dataclass
+class Page:
+    """A page of a list, counted in the same query as its rows (a window count): what ``_pager.html`` reads."""
+
+    object_list: list[Any]
+    number: int
+    count: int
+    size: int
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.object_list)
+
+    def __len__(self) -> int:
+        return len(self.object_list)
+
+    @property
+    def paginator(self) -> Page:
+        return self
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // self.size))
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.number < self.num_pages
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
+def rows_and_count(qs: QuerySet[Any], offset: int, limit: int) -> tuple[list[Any], int]:
+    """``limit`` rows from ``offset`` and the number of rows in all, in one query while the slice is not
+    past the end."""
+    rows = list(qs.annotate(rows_in_all=Window(Count("pk")))[offset : offset + limit])
+    return rows, (rows[0].rows_in_all if rows else qs.count())
+
+
+def page_of(qs: QuerySet[Any], number: Any, size: int = 50) -> Page:
+    """Page ``number`` (text from the URL; the last page when past it, the first when not a number)."""
+    try:
+        wanted = max(1, int(number))
+    except (TypeError, ValueError):
+        wanted = 1
+    rows, count = rows_and_count(qs, (wanted - 1) * size, size)
+    if not rows and count:
+        wanted = -(-count // size)
+        rows, count = rows_and_count(qs, (wanted - 1) * size, size)
+    return Page(rows, wanted if rows else 1, count, size)
 
 
 def count_of(through: type[Model], column: str) -> Coalesce:
@@ -80,3 +157,31 @@ def count_of(through: type[Model], column: str) -> Coalesce:
     would multiply each other's rows (and need ``COUNT(DISTINCT …)``)."""
     rows = through.objects.filter(**{column: OuterRef("pk")}).order_by().values(column).annotate(n=Count("pk"))
     return Coalesce(Subquery(rows.values("n"), output_field=IntegerField()), 0)
+
+
+def menus_for(user: Any, tasks: Any) -> dict[str, list[tuple[int, str]]]:
+    """The choices of the task filters. An office's (hundreds of plans) are kept in the cache until its
+    data changes; a reporter's (few) are read each time."""
+    office = perms.office_of(user)
+    shared = perms.can_read_all(user) and office is not None
+    key = f"hoptac:menus:{office.pk}:{office.data_version}" if shared and office else ""
+    if key and (menus := cache.get(key)) is not None:
+        return dict(menus)
+    agencies = perms.scope(Agency.objects.all(), user)
+    partners = perms.scope(Partner.objects.exclude(country="VN"), user)
+    plans = perms.scope(Plan.objects.all(), user)
+    if not perms.can_read_all(user):
+        agency = perms.reporter_agency(user)
+        agencies = agencies.filter(pk=agency.pk if agency else None)
+        partners = partners.filter(
+            pk__in=Plan.partners.through.objects.filter(plan_id__in=tasks.values("plan_id")).values("partner_id")
+        )
+        plans = plans.filter(pk__in=tasks.values("plan_id"))
+    menus = {
+        "agencies": list(agencies.values_list("id", "name")),
+        "partners": list(partners.values_list("id", "name")),
+        "plans": list(plans.values_list("id", "title")),
+    }
+    if key:
+        cache.set(key, menus, 600)
+    return menus

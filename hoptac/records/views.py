@@ -11,7 +11,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -115,34 +114,6 @@ def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
     return queries.filter_tasks(qs, **f), f
 
 
-def task_menus(user: Any, tasks: Any) -> dict[str, list[tuple[int, str]]]:
-    """The choices of the task filters. An office's (hundreds of plans) are kept in the cache until its
-    data changes; a reporter's (few) are read each time."""
-    office = perms.office_of(user)
-    shared = perms.can_read_all(user) and office is not None
-    key = f"hoptac:menus:{office.pk}:{office.data_version}" if shared and office else ""
-    if key and (menus := cache.get(key)) is not None:
-        return dict(menus)
-    agencies = perms.scope(Agency.objects.all(), user)
-    partners = perms.scope(Partner.objects.exclude(country="VN"), user)
-    plans = perms.scope(Plan.objects.all(), user)
-    if not perms.can_read_all(user):
-        agency = perms.reporter_agency(user)
-        agencies = agencies.filter(pk=agency.pk if agency else None)
-        partners = partners.filter(
-            pk__in=Plan.partners.through.objects.filter(plan_id__in=tasks.values("plan_id")).values("partner_id")
-        )
-        plans = plans.filter(pk__in=tasks.values("plan_id"))
-    menus = {
-        "agencies": list(agencies.values_list("id", "name")),
-        "partners": list(partners.values_list("id", "name")),
-        "plans": list(plans.values_list("id", "title")),
-    }
-    if key:
-        cache.set(key, menus, 600)
-    return menus
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def task_list(request: HttpRequest) -> HttpResponse:
@@ -180,9 +151,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
                 return redirect(request.get_full_path())
     qs, current = task_filters(request, base)
     listing = qs.only("id", "ref", "title", "status").order_by("plan_id", "position", "id")
-    page = Paginator(listing, 50).get_page(request.GET.get("page"))
+    page = queries.page_of(listing, request.GET.get("page"))
+    menus = queries.menus_for(request.user, base)
     # Plain rows for the template: 50 rows of ORM objects and tags cost more than all the queries.
-    lead, support = queries.agency_names([t.pk for t in page])
+    agencies = queries.agencies_of([t.pk for t in page], dict(menus["agencies"]))
     labels = dict(Status.choices)
     detail = reverse("task_detail", args=[0])[: -len("0/")]
     rows = [
@@ -191,14 +163,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "url": f"{detail}{t.pk}/",
             "ref": t.ref,
             "title": queries.shorten(t.title, 120),
-            "lead": "; ".join(lead.get(t.pk, [])),
-            "support": "; ".join(support.get(t.pk, [])),
+            "lead": "; ".join(a["name"] for a in agencies[t.pk]["lead"]),
+            "support": "; ".join(a["name"] for a in agencies[t.pk]["support"]),
             "status": t.status,
             "status_label": labels.get(t.status, t.status),
         }
         for t in page
     ]
-    menus = task_menus(request.user, base)
     options = {
         "agency_options": queries.options(menus["agencies"], current["agency"]),
         "partner_options": queries.options(menus["partners"], current["partner"]),
@@ -212,6 +183,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
         "records/task_list.html",
         {
             "page": page,
+            "tasks": qs,
             "rows": rows,
             "current": current,
             "bulk": bulk,

@@ -63,14 +63,6 @@ class Group:
     fuzzy: list[tuple[str, ...]] = field(default_factory=list)  # OCR look-alikes, for the tolerant pass
     word: str = ""  # the folded word, for a group made of one plain word
 
-    def add(self, alternative: tuple[str, ...]) -> None:
-        if alternative and alternative not in self.alternatives and len(self.alternatives) < MAX_ALTERNATIVES:
-            self.alternatives.append(alternative)
-
-    def tokens(self, *, tolerant: bool = False) -> set[str]:
-        alts = self.alternatives + self.fuzzy if tolerant else self.alternatives
-        return {t for alt in alts for t in alt}
-
 
 @dataclass
 class Query:

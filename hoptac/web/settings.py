@@ -58,6 +58,8 @@ TEMPLATES = [
     },
 ]
 
+# The second keeps sessions opened before ProfileBackend valid.
+AUTHENTICATION_BACKENDS = ["hoptac.records.auth.ProfileBackend", "django.contrib.auth.backends.ModelBackend"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
