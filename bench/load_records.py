@@ -198,7 +198,6 @@ def prepare() -> str:
 
 def sessions_for_officers() -> list[dict[str, Any]]:
     """Per generated office: its officer's new session cookie and API token, and ids to filter on."""
-    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -210,7 +209,7 @@ def sessions_for_officers() -> list[dict[str, Any]]:
         office_id = Profile.objects.get(user=user).office_id
         session = SessionStore()
         session["_auth_user_id"] = str(user.pk)
-        session["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[0]
+        session["_auth_user_backend"] = "hoptac.records.auth.ProfileBackend"  # as a real login records it
         session["_auth_user_hash"] = user.get_session_auth_hash()
         session.create()
         sessions.append(

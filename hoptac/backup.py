@@ -50,6 +50,8 @@ VERSION = 1
 EXCLUDED = ("contenttypes", "auth.permission")
 # Apps whose tables only index the others: not dumped, rebuilt by their command when restored.
 DERIVED = {"search": "rebuild_search_index"}
+# Passing state, not records: failed-login counters (django-axes), which expire within the hour.
+TRANSIENT = ("axes",)
 CHUNK = 1024 * 1024
 
 
@@ -77,7 +79,7 @@ def _models() -> list[Any]:
     out = []
     for model in apps.get_models():
         meta = model._meta
-        if meta.proxy or not meta.managed or meta.app_label in ("contenttypes", *DERIVED):
+        if meta.proxy or not meta.managed or meta.app_label in ("contenttypes", *DERIVED, *TRANSIENT):
             continue
         if meta.label_lower in EXCLUDED:
             continue

@@ -162,6 +162,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     from hoptac.web.wsgi import application
 
     check_port(args.host, args.port)
+    if not getattr(settings, "PRODUCTION", False) and args.host not in ("127.0.0.1", "localhost", "::1"):
+        # Reachable from other machines with the local mode's defaults (plain HTTP, cookies not HTTPS-only).
+        print(
+            "hoptac: cảnh báo: đang chạy ở chế độ cục bộ; máy chủ thật hãy đặt HOPTAC_PRODUCTION=1 "
+            "(cùng HOPTAC_SECRET_KEY, HOPTAC_ALLOWED_HOSTS, HOPTAC_DATABASE_URL) và đặt sau một proxy HTTPS",
+            file=sys.stderr,
+        )
 
     engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
     print(

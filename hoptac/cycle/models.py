@@ -206,7 +206,12 @@ class CalendarToken(models.Model):
 
     @classmethod
     def for_user(cls, user: Any) -> CalendarToken:
-        token, _created = cls.objects.get_or_create(user=user, defaults={"key": secrets.token_urlsafe(24)})
+        from hoptac.records import audit, perms
+
+        token, created = cls.objects.get_or_create(user=user, defaults={"key": secrets.token_urlsafe(24)})
+        if created:  # the key itself is never logged (``audit.SECRET_FIELDS``)
+            office = perms.office_of(user)
+            audit.log(user, "create", token, after=audit.snapshot(token), summary="Tạo mã lịch", office=office)
         return token
 
     def rotate(self) -> None:

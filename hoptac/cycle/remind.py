@@ -21,6 +21,7 @@ from django.urls import reverse
 from hoptac.cycle import rules
 from hoptac.cycle.models import ReminderLog, ReminderSetting, ReportDue
 from hoptac.errors import HoptacError
+from hoptac.records import audit
 from hoptac.records.models import Agency, Occurrence, Office, Profile, Status
 
 __all__ = ["Digest", "Item", "RemindResult", "digest", "recipients", "render", "run"]
@@ -180,7 +181,7 @@ def run(day: date, office: Office | None = None, connection: Any = None, dry_run
         message = EmailMessage(subject(d), render(d, base_url), to=to, connection=connection)
         try:
             with transaction.atomic():
-                ReminderLog.objects.create(
+                sent = ReminderLog.objects.create(
                     office_id=agency.office_id,
                     agency=agency,
                     day=day,
@@ -188,6 +189,7 @@ def run(day: date, office: Office | None = None, connection: Any = None, dry_run
                     subject=message.subject[:300],
                     items=d.count,
                 )
+                audit.log(None, "remind", sent, after=audit.snapshot(sent), summary=f"Nhắc việc: {agency.name}"[:500])
                 # Inside the claim: a failed send rolls the claim back, so tomorrow's run (or a rerun) retries.
                 message.send()
         except IntegrityError:

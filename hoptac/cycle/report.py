@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 
 from hoptac.cycle.models import AgencyReport, CompiledReport, ReportingRule
 from hoptac.errors import HoptacError
+from hoptac.records import audit
 from hoptac.records.models import Agency, Occurrence, Office, Partner, Plan, ProgressReport, Status, Task
 from hoptac.records.text import name_key
 
@@ -115,9 +116,16 @@ def defaults(office: Office, year: int, plan: Plan | None = None, partner: Partn
 
 
 def open_report(
-    office: Office, year: int, plan: Plan | None = None, partner: Partner | None = None, *, save: bool = True
+    office: Office,
+    year: int,
+    plan: Plan | None = None,
+    partner: Partner | None = None,
+    *,
+    save: bool = True,
+    user: Any = None,
 ) -> CompiledReport:
-    """The office's report for (year, plan or partner): the stored one, else a new one with its defaults."""
+    """The office's report for (year, plan or partner): the stored one, else a new one with its defaults
+    (``save``: stored, and logged as ``user``'s)."""
     if not 1900 <= year <= 2200:
         raise HoptacError(f"năm không hợp lệ: {year}")
     if plan is not None and plan.office_id != office.pk:
@@ -133,7 +141,16 @@ def open_report(
     if not plans_of(report).exists():
         raise HoptacError(f"không có kế hoạch nào để báo cáo năm {year}")
     if save:
-        compile_texts(report)
+        with transaction.atomic():
+            compile_texts(report)
+            audit.log(
+                user,
+                "create",
+                report,
+                after=audit.snapshot(report),
+                document=plan.document_id if plan else None,
+                summary=f"Lập báo cáo tổng hợp: {report.title}"[:500],
+            )
     return report
 
 

@@ -20,7 +20,8 @@ from django.db import transaction
 from django.db.models import QuerySet
 
 from hoptac.cycle.models import AgencyReport, DerivedPlan, ReportDue, ReportingRule
-from hoptac.records.ingest import agency_named
+from hoptac.records import audit
+from hoptac.records.ingest import Changes, agency_named, log_shared
 from hoptac.records.models import Agency, Office, Plan
 from hoptac.records.occurrences import parse_due
 from hoptac.records.text import name_key
@@ -36,6 +37,7 @@ __all__ = [
     "mark_submitted",
     "rule_years",
     "senders",
+    "settle",
     "sync",
     "sync_new",
 ]
@@ -62,7 +64,10 @@ def due_date(rule: ReportingRule, year: int) -> date | None:
 
 
 def derive(plan: Plan) -> list[ReportingRule]:
-    """The plan's rules as its extraction states them (once per plan: the officer edits them afterwards)."""
+    """The plan's rules as its extraction states them (once per plan: the officer edits them afterwards).
+
+    Logged without a user: the system read them from the document, whoever's visit came first."""
+    shared: Changes = []
     with transaction.atomic():
         _marker, created = DerivedPlan.objects.get_or_create(plan=plan)
         if not created:
@@ -93,8 +98,13 @@ def derive(plan: Plan) -> list[ReportingRule]:
                 compiled=any(name_key(n) in recipients and name_key(n) != name_key(e["to"]) for n in names),
                 from_extraction=True,
             )
-            rule.senders.set([agency_named(plan.office, n) for n in names])
+            rule.senders.set([agency_named(plan.office, n, shared) for n in names])
             rules.append(rule)
+            after = {**audit.snapshot(rule), "senders": sorted(a.pk for a in rule.senders.all())}
+            audit.log(
+                None, "derive", rule, after=after, document=plan.document_id, summary=f"Quy định báo cáo: {rule}"[:500]
+            )
+        log_shared(None, shared, plan.document, "derive", "Cơ quan báo cáo")
     return rules
 
 
@@ -134,40 +144,62 @@ def expected_dues(rule: ReportingRule, horizon: int) -> dict[tuple[int, int], da
     return out
 
 
-def generate(rule: ReportingRule, horizon: int) -> int:
-    """Bring the rule's dues in line with it: add the missing, move or drop the open ones; returns how many changed."""
+def _due_label(due: ReportDue) -> dict[str, Any]:
+    return {"id": due.pk, "agency": due.agency_id, "year": due.year, "due": due.due.isoformat()}
+
+
+def generate(rule: ReportingRule, horizon: int, user: Any = None) -> int:
+    """Bring the rule's dues in line with it: add the missing, move or drop the open ones; returns how many changed.
+
+    What changed is one audit entry on the rule (``user``: who changed the rule; None when the system did)."""
     want = expected_dues(rule, horizon)
-    changed = 0
+    before: dict[str, Any] = {"removed": [], "moved": []}
+    after: dict[str, Any] = {"added": [], "moved": [], "done": []}
     with transaction.atomic():
         have = {(d.agency_id, d.year): d for d in ReportDue.objects.select_for_update().filter(rule=rule)}
         for key, due in have.items():
             if key not in want:
                 if not due.done:
+                    before["removed"].append(_due_label(due))
                     due.delete()
-                    changed += 1
             elif due.due != want[key] and not due.done:
+                before["moved"].append(_due_label(due))
                 due.due = want[key]
                 due.save(update_fields=["due"])
-                changed += 1
+                after["moved"].append(_due_label(due))
         new = [
             ReportDue(office_id=rule.office_id, rule=rule, agency_id=a, year=y, due=d)
             for (a, y), d in want.items()
             if (a, y) not in have
         ]
-        ReportDue.objects.bulk_create(new)
-        changed += len(new)
-        _mark_done_from_reports(rule)
+        new = ReportDue.objects.bulk_create(new)  # with their ids (SQLite ≥ 3.35, PostgreSQL)
+        after["added"] = [_due_label(d) for d in new]
+        after["done"] = _mark_done_from_reports(rule)
+        changed = len(before["removed"]) + len(before["moved"]) + len(after["added"]) + len(after["done"])
+        if changed:
+            audit.log(
+                user,
+                "generate",
+                rule,
+                before=before,
+                after=after,
+                document=rule.plan.document_id,
+                summary=f"Kỳ báo cáo theo quy định: {rule}"[:500],
+            )
     return changed
 
 
-def _mark_done_from_reports(rule: ReportingRule) -> None:
+def _mark_done_from_reports(rule: ReportingRule) -> list[int]:
     if rule.compiled:
-        return
+        return []
+    done = []
     for due in ReportDue.objects.filter(rule=rule, done_at__isnull=True):
         report = AgencyReport.objects.filter(plan_id=rule.plan_id, agency_id=due.agency_id, year=due.year).first()
         if report is not None:
             due.done_at, due.done_by = report.submitted_at, report.submitted_by
             due.save(update_fields=["done_at", "done_by"])
+            done.append(due.pk)
+    return done
 
 
 def sync(office: Office | None = None, today: date | None = None) -> int:
@@ -193,11 +225,28 @@ def sync_new(office: Office, today: date | None = None) -> int:
 
 def mark_submitted(report: AgencyReport, user: Any = None) -> int:
     """An agency's yearly report settles what it owed under the plan's (not compiled) rules that year."""
+
+    dues = ReportDue.objects.filter(
+        rule__plan_id=report.plan_id, rule__compiled=False, agency_id=report.agency_id, year=report.year
+    ).select_related("agency", "rule")
+    return settle(dues, user, f"Đã nộp báo cáo năm {report.year}")
+
+
+def settle(dues: QuerySet[ReportDue], user: Any, summary: str) -> int:
+    """Mark ``dues`` submitted now, each with its audit entry; returns how many."""
     from django.utils import timezone
 
-    return ReportDue.objects.filter(
-        rule__plan_id=report.plan_id, rule__compiled=False, agency_id=report.agency_id, year=report.year
-    ).update(done_at=timezone.now(), done_by=user if getattr(user, "is_authenticated", False) else None)
+    by = user if getattr(user, "is_authenticated", False) else None
+    n = 0
+    with transaction.atomic():
+        for due in dues:
+            before = {"done_at": due.done_at.isoformat() if due.done_at else None, "done_by": due.done_by_id}
+            due.done_at, due.done_by = timezone.now(), by
+            due.save(update_fields=["done_at", "done_by"])
+            after = {"done_at": due.done_at.isoformat(), "done_by": due.done_by_id}
+            audit.log(user, "update", due, before=before, after=after, summary=f"{summary}: {due}"[:500])
+            n += 1
+    return n
 
 
 @dataclass

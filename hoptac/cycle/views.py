@@ -32,10 +32,9 @@ from hoptac.cycle.remind import recipients, setting_of
 from hoptac.cycle.report import compile_texts, open_report, plans_of
 from hoptac.cycle.xlsx import export_xlsx, import_xlsx
 from hoptac.errors import HoptacError
-from hoptac.records import audit, perms
-from hoptac.records.models import Agency, Occurrence, Partner, Plan, ProgressReport, Status
+from hoptac.records import audit, perms, progress
+from hoptac.records.models import Agency, Occurrence, Partner, Plan, ProgressReport
 
-CLOSED = (Status.DONE, Status.CANCELLED)
 CONTENT_TYPES = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -158,7 +157,7 @@ def _save_rule(request: HttpRequest, form: RuleForm, plan: Plan, rule: Reporting
             document=plan.document,
             summary=f"Quy định báo cáo: {saved}"[:500],
         )
-        rules.generate(saved, timezone.localdate().year + 1)
+        rules.generate(saved, timezone.localdate().year + 1, request.user)
     return saved
 
 
@@ -241,7 +240,7 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
     if due.rule.compiled:
         if perms.can_edit(request.user) and request.method == "GET":
             messages.info(request, _("Báo cáo này là báo cáo tổng hợp của văn phòng."))
-            report = open_report(plan.office, year, plan)
+            report = open_report(plan.office, year, plan, user=request.user)
             return redirect("cycle_compiled", pk=report.pk)
         raise PermissionDenied(_("Báo cáo tổng hợp do văn phòng lập."))
     occurrences = list(
@@ -282,6 +281,8 @@ def agency_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _submit(request: HttpRequest, form: AgencyReportForm, due: ReportDue, existing: AgencyReport | None) -> None:
+    """Each task line through ``progress.submit`` (the task page's and the API's one path: permission, progress
+    report, occurrence and task status, audit entry), then the yearly report itself; all or nothing."""
     data = form.cleaned_data
     plan, agency, year = due.rule.plan, due.agency, due.year
     with transaction.atomic():
@@ -292,32 +293,10 @@ def _submit(request: HttpRequest, form: AgencyReportForm, due: ReportDue, existi
             state, percent = data[f"occ-{occ.pk}-status"], data[f"occ-{occ.pk}-percent"]
             last = ProgressReport.objects.filter(occurrence=occ, agency=agency).order_by("-created_at", "-id").first()
             if last is not None and (last.text, last.status, last.percent) == (text, state, percent):
-                continue
-            ProgressReport.objects.create(
-                office_id=occ.office_id,
-                occurrence=occ,
-                status=state,
-                percent=percent,
-                text=text,
-                agency=agency,
-                author=request.user,
-            )
-            before = audit.snapshot(occ, ("status", "percent"))
-            occ.status, occ.percent, occ.last_report_at = state, percent, timezone.now()
-            occ.save(update_fields=["status", "percent", "last_report_at"])
-            task = occ.task
-            task.status = Status.IN_PROGRESS if task.occurrences.exclude(status__in=CLOSED).exists() else Status.DONE
-            task.save(update_fields=["status"])
-            audit.log(
-                request.user,
-                "report",
-                occ,
-                before=before,
-                after={"status": state, "percent": percent},
-                document=plan.document,
-                summary=f"Báo cáo năm {year}: {task}"[:500],
-            )
+                continue  # the line as pre-filled from this year's report: nothing new to record
+            progress.submit(request.user, occ, status=state, percent=percent, text=text, agency=agency)
         report = existing or AgencyReport(office_id=plan.office_id, plan=plan, agency=agency, year=year)
+        earlier = audit.snapshot(existing) if existing else None
         for key in ("summary", "difficulties", "proposals"):
             setattr(report, key, str(data.get(key) or "").strip())
         report.submitted_by = request.user
@@ -327,6 +306,7 @@ def _submit(request: HttpRequest, form: AgencyReportForm, due: ReportDue, existi
             request.user,
             "report",
             report,
+            before=earlier,
             after=audit.snapshot(report),
             document=plan.document,
             summary=f"Báo cáo năm {year} của {agency.name}"[:500],
@@ -355,7 +335,7 @@ def compile_new(request: HttpRequest) -> HttpResponse:
             owner = plan or partner
             assert owner is not None
             try:
-                report = open_report(owner.office, year, plan, partner)
+                report = open_report(owner.office, year, plan, partner, user=request.user)
             except HoptacError as exc:
                 error = str(exc)
             else:
@@ -379,21 +359,33 @@ def compiled(request: HttpRequest, pk: int) -> HttpResponse:
         perms.require_edit(request.user)
         action = request.POST.get("action", "save")
         if action == "compile":
-            n = compile_texts(report)
-            audit.log(request.user, "update", report, summary=f"Tổng hợp báo cáo: {report.title}"[:500])
-            messages.success(request, _("Đã tổng hợp báo cáo của %(n)s cơ quan.") % {"n": n})
-            return redirect("cycle_compiled", pk=report.pk)
-        if action == "sent":
+            before = audit.snapshot(report, ("difficulties", "proposals", "compiled_at"))
             with transaction.atomic():
-                report.sent_on = timezone.localdate()
-                report.save(update_fields=["sent_on"])
-                ReportDue.objects.filter(
-                    rule__plan__in=plans_of(report), rule__compiled=True, year=report.year, done_at__isnull=True
-                ).update(done_at=timezone.now(), done_by=request.user)
+                n = compile_texts(report)
                 audit.log(
                     request.user,
                     "update",
                     report,
+                    before=before,
+                    after=audit.snapshot(report, ("difficulties", "proposals", "compiled_at")),
+                    summary=f"Tổng hợp báo cáo: {report.title}"[:500],
+                )
+            messages.success(request, _("Đã tổng hợp báo cáo của %(n)s cơ quan.") % {"n": n})
+            return redirect("cycle_compiled", pk=report.pk)
+        if action == "sent":
+            with transaction.atomic():
+                before = audit.snapshot(report, ("sent_on",))
+                report.sent_on = timezone.localdate()
+                report.save(update_fields=["sent_on"])
+                dues = ReportDue.objects.filter(
+                    rule__plan__in=plans_of(report), rule__compiled=True, year=report.year, done_at__isnull=True
+                ).select_related("agency", "rule")
+                rules.settle(dues, request.user, f"Đã gửi báo cáo tổng hợp năm {report.year}")
+                audit.log(
+                    request.user,
+                    "update",
+                    report,
+                    before=before,
                     after={"sent_on": report.sent_on.isoformat()},
                     summary=f"Gửi báo cáo: {report.title}"[:500],
                 )
@@ -484,6 +476,8 @@ def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReminderForm(instance=setting)
     status = 200
     if request.method == "POST":
+        stored = setting.pk is not None and type(setting).objects.filter(pk=setting.pk).exists()
+        before = audit.snapshot(setting) if stored else None  # validation writes into the instance
         form = ReminderForm(request.POST, instance=setting)
         if form.is_valid():
             with transaction.atomic():
@@ -492,8 +486,9 @@ def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 saved.save()
                 audit.log(
                     request.user,
-                    "update",
+                    "update" if stored else "create",
                     saved,
+                    before=before,
                     after=audit.snapshot(saved),
                     summary=f"Nhắc việc: {agency.name}"[:500],
                 )
@@ -509,8 +504,11 @@ def calendar(request: HttpRequest) -> HttpResponse:
     _require_role(request.user)
     token = CalendarToken.for_user(request.user)
     if request.method == "POST":
+        before = audit.snapshot(token, ("created",))
         token.rotate()
-        audit.log(request.user, "update", token, summary="Đổi mã lịch")
+        office = perms.office_of(request.user)
+        after = audit.snapshot(token, ("created",))
+        audit.log(request.user, "update", token, before=before, after=after, summary="Đổi mã lịch", office=office)
         messages.success(request, _("Đã đổi mã lịch: các địa chỉ cũ không dùng được nữa."))
         return redirect("cycle_calendar")
     base = request.build_absolute_uri("/").rstrip("/")

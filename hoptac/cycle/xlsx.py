@@ -294,7 +294,7 @@ def import_xlsx(data: bytes, name: str, office: Office, user: Any = None) -> Imp
                 summary=f"Nhập bảng {name}: {occ.task}"[:500],
             )
             result.statuses += 1
-            _settle_task(occ.task_id, tasks)
+            _settle_task(occ.task_id, tasks, user, name)
         for task_id, (status, _n) in task_state.items():
             task = tasks[task_id]
             if task.status != status:
@@ -320,15 +320,17 @@ def _current_texts(occurrences: dict[int, Occurrence]) -> list[tuple[int, int | 
     return [(o, a, t) for (o, a), t in latest.items()]
 
 
-def _settle_task(task_id: int, tasks: dict[int, Task]) -> None:
+def _settle_task(task_id: int, tasks: dict[int, Task], user: Any, name: str) -> None:
     """The task's own status follows its occurrences, as a progress report on the task page does."""
     task = tasks[task_id]
     closed = (Status.DONE, Status.CANCELLED)
     open_left = Occurrence.objects.filter(task_id=task_id).exclude(status__in=closed).exists()
     new = Status.IN_PROGRESS if open_left else Status.DONE
     if task.status != new:
+        before = {"status": task.status}
         task.status = new
         task.save(update_fields=["status"])
+        audit.log(user, "import", task, before=before, after={"status": new}, summary=f"Nhập bảng {name}: {task}"[:500])
 
 
 def as_date(value: Any) -> date | None:

@@ -338,7 +338,7 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     if user is None:
         raise HttpError(401, "Sai tên đăng nhập hoặc mật khẩu.")
     token = ApiToken.issue(user)
-    audit.log(user, "create", token, summary="Tạo mã API")
+    audit.log(user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=perms.office_of(user))
     return {"token": token.key}
 
 

@@ -29,6 +29,48 @@ from hoptac.records.models import (
 from hoptac.records.text import name_key
 
 MAX_UPLOAD_MB = 20
+# What a report may attach: office documents, PDF, plain text and pictures. Nothing a browser would run
+# (HTML, SVG, scripts) or a computer would execute; the ones with a fixed signature must carry it.
+ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF-",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".ppt": (b"\xd0\xcf\x11\xe0",),
+    ".rtf": (b"{\\rtf",),
+    ".txt": (),
+    ".csv": (),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".zip": (b"PK\x03\x04",),
+}
+
+
+def check_attachment(f: Any) -> None:
+    """Refuse, with one line, an attachment that is empty, too large, of a type not in ATTACHMENT_TYPES, or
+    whose content is not what its name says."""
+    from pathlib import Path
+
+    if f.size > MAX_UPLOAD_MB * 1024 * 1024:
+        raise ValidationError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_MB})
+    if f.size == 0:
+        raise ValidationError(_("Tệp rỗng."))
+    suffix = Path(f.name or "").suffix.lower()
+    if suffix not in ATTACHMENT_TYPES:
+        raise ValidationError(
+            _("Không nhận tệp loại này; chỉ nhận: %(types)s.") % {"types": " ".join(ATTACHMENT_TYPES)}
+        )
+    signatures = ATTACHMENT_TYPES[suffix]
+    if signatures:
+        head = f.read(16)
+        f.seek(0)
+        if not any(head.startswith(sig) for sig in signatures):
+            raise ValidationError(_("Nội dung tệp không đúng định dạng %(suffix)s.") % {"suffix": suffix})
 
 
 class UploadForm(forms.Form):
@@ -73,8 +115,8 @@ class ProgressReportForm(forms.ModelForm):
 
     def clean_attachment(self) -> Any:
         f = self.cleaned_data.get("attachment")
-        if f and getattr(f, "size", 0) > MAX_UPLOAD_MB * 1024 * 1024:
-            raise ValidationError(_("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_MB})
+        if f:
+            check_attachment(f)
         return f
 
 

@@ -3,18 +3,22 @@
 An extraction (``hoptac-extraction/1`` dict with spans, plus the cleaned text) becomes rows in
 ONE transaction: the document, its partners, agreement, plan, tasks with their agencies and
 occurrences, events and links to the documents it cites. The same bytes twice change nothing.
+
+A document's file is stored under its content hash (``files/documents/ab/abcd….pdf``): the name says
+nothing about the document, and a run killed between writing the file and committing its rows
+leaves a file that the next run of the same document takes over instead of a stray copy.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -46,8 +50,10 @@ __all__ = [
     "ingest_bytes",
     "ingest_path",
     "rebuild",
+    "document_file_name",
     "save_extraction",
     "sha256",
+    "store_file",
 ]
 
 AGREEMENT_KINDS = {"thoa_thuan": "thoa_thuan", "ban_ghi_nho": "ban_ghi_nho", "bien_ban": "bien_ban"}
@@ -83,7 +89,10 @@ def get_office(code: str | None = None) -> Office:
         return offices[0]
     if offices:
         raise HoptacError("có nhiều văn phòng: hãy chọn một bằng --office MÃ hoặc biến HOPTAC_OFFICE")
-    office, _ = Office.objects.get_or_create(code="mac-dinh", defaults={"name": "Sở Ngoại vụ"})
+    with transaction.atomic():
+        office, created = Office.objects.get_or_create(code="mac-dinh", defaults={"name": "Sở Ngoại vụ"})
+        if created:
+            audit.log(None, "create", office, after=audit.snapshot(office), office=office, summary="Văn phòng mặc định")
     return office
 
 
@@ -162,6 +171,7 @@ def save_extraction(
         extraction=extraction,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
+    wrote = False
     try:
         with transaction.atomic():
             existing = Document.objects.select_for_update().filter(office=office, sha256=digest).first()
@@ -170,9 +180,9 @@ def save_extraction(
             _set_header(doc, extraction.get("document") or {})
             if reviewed:
                 doc.reviewed, doc.reviewed_by, doc.reviewed_at = True, doc.created_by, timezone.now()
-            doc.file.save(Path(filename).name or "document", ContentFile(data), save=False)
+            doc.file.name, wrote = store_file(data, digest, filename)
             doc.save()
-            counts = _build(doc, extraction)
+            counts = _build(doc, extraction, user)
             audit.log(
                 user,
                 "ingest",
@@ -182,11 +192,49 @@ def save_extraction(
                 summary=f"Nhập văn bản {doc.filename}: " + ", ".join(f"{v} {k}" for k, v in counts.items()),
             )
     except BaseException:
-        # The rows are rolled back; the file written above is not, unless removed here.
-        if doc.file.name:
+        # The rows are rolled back; the file written above is not, unless removed here (only if this call
+        # wrote it and no other document, of another office, stores the same bytes).
+        if wrote and doc.file.name and not _file_in_use(doc.file.name):
             doc.file.storage.delete(doc.file.name)
         raise
     return IngestResult(doc, True)
+
+
+def _file_in_use(name: str) -> bool:
+    try:
+        return Document.objects.filter(file=name).exists()
+    except Exception:  # the connection is unusable (the error being handled): keeping the file is the safe side
+        return True
+
+
+def document_file_name(digest: str, filename: str) -> str:
+    """Where a document's bytes are stored, relative to MEDIA_ROOT: by content hash, with the original
+    suffix (ASCII, lower case) so a download keeps its type."""
+    suffix = Path(filename).suffix.lower()
+    if not (suffix.isascii() and re.fullmatch(r"\.[a-z0-9]{1,8}", suffix)):
+        suffix = ""
+    return f"documents/{digest[:2]}/{digest}{suffix}"
+
+
+def store_file(data: bytes, digest: str, filename: str) -> tuple[str, bool]:
+    """Write ``data`` at its content-hash name unless a complete copy is already there (from another
+    office, or from a run killed before its rows committed); (name, whether this call wrote it)."""
+    from django.core.files.storage import default_storage
+
+    name = document_file_name(digest, filename)
+    path = Path(default_storage.path(name))
+    try:
+        if path.is_file() and path.stat().st_size == len(data) and sha256(path.read_bytes()) == digest:
+            return name, False
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # In place, no temporary name: a write cut short leaves a wrong copy at this very name, which the
+        # next run of the same document finds (wrong hash) and rewrites.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o640)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except OSError as exc:
+        raise HoptacError(f"{filename}: không ghi được tệp vào thư mục dữ liệu ({exc.strerror})") from None
+    return name, True
 
 
 def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None) -> Document:
@@ -200,7 +248,7 @@ def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None) -> Docu
         doc.reviewed, doc.reviewed_at = True, timezone.now()
         doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
         doc.save()
-        counts = _build(doc, extraction)
+        counts = _build(doc, extraction, user)
         audit.log(
             user,
             "review",
@@ -244,26 +292,61 @@ def _iso_date(text: str | None) -> date | None:
         return None
 
 
-def _partner(office: Office, name: str, country: str) -> Partner:
+# What a document did to the rows it shares with other documents (partners, agencies, others' links):
+# (row, its earlier values or None when created), for ``log_shared`` to record under that document.
+Changes = list[tuple[Any, dict[str, Any] | None]]
+
+
+def _partner(office: Office, name: str, country: str, changes: Changes | None = None) -> Partner:
     key = partner_key(name)
     partner = Partner.objects.filter(office=office, key=key, country=country).first()
     if partner is None:
         partner = Partner.objects.create(office=office, name=name, country=country, level=partner_level(name))
+        if changes is not None:
+            changes.append((partner, None))
     elif name != partner.name and name not in partner.aliases:
+        before = {"aliases": list(partner.aliases)}
         partner.aliases = [*partner.aliases, name]
         partner.save(update_fields=["aliases"])
+        if changes is not None:
+            changes.append((partner, before))
     return partner
 
 
-def agency_named(office: Office, name: str) -> Agency:
+def agency_named(office: Office, name: str, changes: Changes | None = None) -> Agency:
+    """The office's agency of that name (or spelling variant), made on first mention; ``changes`` collects
+    what was created or given a new alias, for the audit log."""
     key = name_key(name)
     agency = Agency.objects.filter(office=office, key=key).first()
     if agency is None:
         agency = Agency.objects.create(office=office, name=name)
+        if changes is not None:
+            changes.append((agency, None))
     elif name != agency.name and name not in agency.aliases:
+        before = {"aliases": list(agency.aliases)}
         agency.aliases = [*agency.aliases, name]
         agency.save(update_fields=["aliases"])
+        if changes is not None:
+            changes.append((agency, before))
     return agency
+
+
+def log_shared(user: Any, changes: Changes, document: Document | None, action: str, summary: str) -> None:
+    """One audit entry per shared row a document created or changed (each row once, its first earlier state)."""
+    seen: dict[tuple[str, int], tuple[Any, dict[str, Any] | None]] = {}
+    for obj, before in changes:
+        seen.setdefault((obj._meta.model_name, obj.pk), (obj, before))
+    for obj, before in seen.values():
+        after = audit.snapshot(obj) if before is None else {k: audit.snapshot(obj, (k,)).popitem()[1] for k in before}
+        audit.log(
+            user,
+            action if before is None else "update",
+            obj,
+            before=before,
+            after=after,
+            document=document,
+            summary=f"{summary}: {obj}"[:500],
+        )
 
 
 def _agreement_kind(title: str) -> str | None:
@@ -325,10 +408,11 @@ def _link_kind(text: str, span: list[int] | None, number: str) -> str:
     return str(DocumentLink.Kind.CITES)
 
 
-def _build(doc: Document, extraction: dict[str, Any]) -> dict[str, int]:
+def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[str, int]:
     office = doc.office
+    shared: Changes = []
     parties = [
-        _partner(office, p["name"], (p.get("country") or "")[:2].upper())
+        _partner(office, p["name"], (p.get("country") or "")[:2].upper(), shared)
         for p in extraction.get("parties") or []
         if p.get("name")
     ]
@@ -366,8 +450,8 @@ def _build(doc: Document, extraction: dict[str, Any]) -> dict[str, int]:
             span_start=max(0, int(span[0])),
             span_end=max(0, int(span[1])),
         )
-        task.lead.set([agency_named(office, n) for n in t.get("lead") or [] if n.strip()])
-        task.support.set([agency_named(office, n) for n in t.get("support") or [] if n.strip()])
+        task.lead.set([agency_named(office, n, shared) for n in t.get("lead") or [] if n.strip()])
+        task.support.set([agency_named(office, n, shared) for n in t.get("support") or [] if n.strip()])
         for due in expand(task.when, period, doc.year):
             occurrences.append(Occurrence(office=office, task=task, year=due.year, due=due))
         counts["nhiệm vụ"] += 1
@@ -410,10 +494,15 @@ def _build(doc: Document, extraction: dict[str, Any]) -> dict[str, int]:
         )
         counts["dẫn chiếu"] += 1
     if doc.number:
-        DocumentLink.objects.filter(
+        # Earlier documents that cited this one now point at it.
+        for link in DocumentLink.objects.filter(
             office=office, target__isnull=True, ref_number__iexact=doc.number
-        ).exclude(source=doc).update(target=doc)
+        ).exclude(source=doc):
+            link.target = doc
+            link.save(update_fields=["target"])
+            shared.append((link, {"target": None}))
     _record_changes(doc)
+    log_shared(user, shared, doc, "create", f"Từ văn bản {doc.filename}")
     return counts
 
 

@@ -421,9 +421,25 @@ class Event(OfficeOwned):
         return str(self.title)
 
 
+class AuditLogError(Exception):
+    """An attempt to change or remove an audit entry (the log is append-only)."""
+
+
+class AuditLogQuerySet(models.QuerySet["AuditLog"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AuditLogError("Nhật ký thay đổi chỉ được ghi thêm, không được sửa.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AuditLogError("Nhật ký thay đổi chỉ được ghi thêm, không được xóa.")
+
+
 class AuditLog(models.Model):
-    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    """One recorded change. Append-only: refused here on save of an existing row, delete and queryset
+    update/delete, and by the database (triggers of migration 0004). The office, user and document it names
+    are PROTECTed, so history is never cut short by a cascade (accounts are deactivated, never deleted)."""
+
+    office = models.ForeignKey(Office, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(auto_now_add=True, db_index=True)
     action = models.CharField(max_length=30)
     model = models.CharField(max_length=60)
@@ -431,11 +447,22 @@ class AuditLog(models.Model):
     summary = models.TextField(blank=True, default="")
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    document = models.ForeignKey(Document, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    objects = AuditLogQuerySet.as_manager()
 
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["office", "at"], name="auditlog_office_at")]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AuditLogError("Nhật ký thay đổi chỉ được ghi thêm, không được sửa.")
+        kwargs["force_insert"] = True  # never an UPDATE, even with a pk set by hand
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AuditLogError("Nhật ký thay đổi chỉ được ghi thêm, không được xóa.")
 
 
 __all__ = [
@@ -443,6 +470,7 @@ __all__ = [
     "Agreement",
     "ApiToken",
     "AuditLog",
+    "AuditLogError",
     "Document",
     "DocumentLink",
     "Event",

@@ -1,4 +1,5 @@
-"""Progress reports in: the one function the task page and the API call (the reporter rule is in ``perms``)."""
+"""Progress reports in: the one function the task page, the API and the cycle's yearly report form call (the
+reporter rule is in ``perms``)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from hoptac.records import audit, perms
-from hoptac.records.models import Occurrence, Plan, ProgressReport, Status
+from hoptac.records.models import Agency, Occurrence, Plan, ProgressReport, Status
 
 __all__ = ["CLOSED", "submit"]
 
@@ -26,15 +27,25 @@ def submit(
     percent: int,
     text: str,
     attachment: UploadedFile | None = None,
+    agency: Agency | None = None,
 ) -> ProgressReport:
     """Record a report on ``occurrence``; the lead agency's (or the office's) report also moves its progress.
 
+    ``agency``: the agency the report is for (the text is that agency's, e.g. in the compiled report); by
+    default the reporter's own. Only the office (an officer, an administrator) may report for another agency.
     All or nothing: if anything fails, no row is left and the attachment written meanwhile is removed.
     """
     task = occurrence.task
     role = perms.report_role(user, task)
     if role is None:
         raise PermissionDenied("Bạn không có quyền báo cáo nhiệm vụ này.")
+    own = perms.reporter_agency(user)
+    if agency is None:
+        agency = own
+    elif role != ProgressReport.Role.OFFICE and (own is None or own.pk != agency.pk):
+        raise PermissionDenied("Bạn chỉ báo cáo được cho cơ quan của mình.")
+    elif agency.office_id != task.office_id:
+        raise PermissionDenied("Cơ quan này không thuộc văn phòng của nhiệm vụ.")
     report = ProgressReport(
         office_id=task.office_id,
         occurrence=occurrence,
@@ -43,7 +54,7 @@ def submit(
         text=text,
         role=role,
         author=user if getattr(user, "is_authenticated", False) else None,
-        agency=perms.reporter_agency(user),
+        agency=agency,
     )
     if attachment is not None:
         report.attachment = attachment
@@ -61,14 +72,19 @@ def submit(
                 task.status = Status.IN_PROGRESS if open_left else Status.DONE
                 task.save(update_fields=["status"])
                 after.update(status=occurrence.status, percent=occurrence.percent, task_status=task.status)
+            document = Plan.objects.filter(pk=task.plan_id).values_list("document_id", flat=True).first()
             audit.log(
                 user,
                 "report",
                 occurrence,
                 before=before,
                 after=after,
-                document=Plan.objects.filter(pk=task.plan_id).values_list("document_id", flat=True).first(),
+                document=document,
                 summary=f"Báo cáo tiến độ ({report.get_role_display()}): {task}",
+            )
+            # The task's own status follows its occurrences: a change of its own, logged as such.
+            audit.log_fields(
+                user, task, {"status": before["task_status"]}, document=document, summary=f"Tình trạng: {task}"[:500]
             )
     except BaseException:
         if report.attachment.name:

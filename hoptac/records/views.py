@@ -54,6 +54,7 @@ from hoptac.records.models import (
     Status,
     Task,
 )
+from hoptac.web.security import protect_download
 
 CLOSED = (Status.DONE, Status.CANCELLED)
 PENDING_DIR = "pending"
@@ -250,7 +251,8 @@ def report_attachment(request: HttpRequest, pk: int) -> FileResponse:
         handle = report.attachment.open("rb")
     except OSError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=report.attachment_name or "tep-dinh-kem")
+    response = FileResponse(handle, as_attachment=True, filename=report.attachment_name or "tep-dinh-kem")
+    return protect_download(response)
 
 
 @login_required
@@ -495,7 +497,7 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = doc.file.open("rb")
     except OSError:
         raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=doc.filename)
+    return protect_download(FileResponse(handle, as_attachment=True, filename=doc.filename))
 
 
 def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
@@ -592,8 +594,9 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pending_path(digest: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / PENDING_DIR / digest
+def _pending_path(user: Any, digest: str) -> Path:
+    """An upload waiting for its review, seen only by whoever uploaded it."""
+    return Path(settings.MEDIA_ROOT) / PENDING_DIR / str(user.pk) / digest
 
 
 @login_required
@@ -619,7 +622,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 if existing is not None:
                     messages.info(request, _("Văn bản này đã có trong hệ thống."))
                     return redirect("document_detail", pk=existing.pk)
-                folder = _pending_path(digest)
+                folder = _pending_path(request.user, digest)
                 folder.mkdir(parents=True, exist_ok=True)
                 (folder / "name").write_text(name, encoding="utf-8")
                 (folder / "data").write_bytes(data)
@@ -634,15 +637,15 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
     perms.require_edit(request.user)
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise Http404
-    folder = _pending_path(digest)
+    office = perms.office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("Quản trị toàn quốc hãy tải văn bản lên bằng tài khoản của một văn phòng."))
+    folder = _pending_path(request.user, digest)
     try:
         name = (folder / "name").read_text(encoding="utf-8")
         data = (folder / "data").read_bytes()
     except OSError:
         raise Http404 from None
-    office = perms.office_of(request.user)
-    if office is None:
-        raise PermissionDenied(_("Quản trị toàn quốc hãy tải văn bản lên bằng tài khoản của một văn phòng."))
     try:
         ex = read_document(data, name)
     except HoptacError as exc:
@@ -768,20 +771,13 @@ def graph(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def audit_list(request: HttpRequest) -> HttpResponse:
-    perms.require_edit(request.user)
-    entries = perms.scope(AuditLog.objects.select_related("user", "document"), request.user)
-    page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    return render(request, "records/audit_list.html", {"page": page})
-
-
-@login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
     token = None
     if request.method == "POST":
         token = ApiToken.issue(request.user)
-        audit.log(request.user, "create", token, summary="Tạo mã API")
+        office = perms.office_of(request.user)
+        audit.log(request.user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=office)
     return render(
         request,
         "records/account.html",

@@ -67,7 +67,7 @@ def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
     from django.contrib.auth import get_user_model
 
     from hoptac.records.ingest import get_office
-    from hoptac.search import index
+    from hoptac.search import engine, index
     from hoptac.search.find import search
 
     office = get_office(args.office) if args.office else None
@@ -77,6 +77,7 @@ def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
         if user is None:
             raise HoptacError(f"không có người dùng {args.user!r}")
     if args.rebuild:
+        engine.install()  # the index itself too (triggers, columns, PostgreSQL's extensions), as migrate makes it
         n = index.rebuild(office)
         print(f"Đã lập lại chỉ mục tìm kiếm: {n} mục.", file=sys.stderr)
         if not args.query:

@@ -13,22 +13,29 @@ SQLite over the query's rarer tokens, ts_rank on PostgreSQL), then the newest.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from hoptac.search.query import Group
 
 __all__ = [
+    "PG_CONFIG",
+    "PG_EXTENSIONS",
     "RANK_WINDOW",
     "Found",
     "find",
     "install",
     "installed",
+    "pg_extensions",
     "uninstall",
+    "uninstall_extras",
 ]
+
+log = logging.getLogger(__name__)
 
 RANK_WINDOW = 2000
 HEAD_WEIGHT = 10.0
@@ -55,17 +62,40 @@ SQLITE_UNINSTALL = [
     "DROP TRIGGER IF EXISTS search_entry_au",
     "DROP TABLE IF EXISTS search_fts",
 ]
-# Plain full-text search: the tokens are folded already, so neither unaccent nor a language
-# configuration is wanted, and a database role that cannot create extensions is enough.
+# PostgreSQL: tsvector columns with GIN indexes. The tokens are folded ASCII already (Python's
+# fold, the same as SQLite's), so the query side is plain 'simple'. The stored ``doc`` is made with
+# ``hoptac_vi`` when the unaccent extension is there: 'simple' plus unaccent for the parser's
+# non-ASCII word types only, a safety net for text that reaches search_entry unfolded (it never
+# sees, nor slows, an ASCII token). pg_trgm gives the trigram index on search_word that the
+# OCR-tolerant pass searches (``hoptac.search.ocr``). Both extensions are "trusted" (PostgreSQL 13+):
+# a database owner creates them; where that is refused, search works as before without them.
+PG_EXTENSIONS = ("pg_trgm", "unaccent")
+PG_CONFIG = "hoptac_vi"
+PG_TRIGRAM_INDEX = "search_word_trgm"
+PG_MAKE_CONFIG = (
+    "DO $$ BEGIN "
+    "IF NOT EXISTS (SELECT 1 FROM pg_ts_config WHERE cfgname = 'hoptac_vi' AND pg_ts_config_is_visible(oid)) THEN "
+    "CREATE TEXT SEARCH CONFIGURATION hoptac_vi (COPY = simple); "
+    "ALTER TEXT SEARCH CONFIGURATION hoptac_vi ALTER MAPPING FOR word, hword, hword_part WITH unaccent, simple; "
+    "END IF; END $$"
+)
+PG_DOC = (
+    "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS doc tsvector GENERATED ALWAYS AS ("
+    "setweight(to_tsvector('{config}'::regconfig, head), 'A') || "
+    "setweight(to_tsvector('{config}'::regconfig, body), 'B')) STORED"
+)
 PG_INSTALL = [
     "SET CONSTRAINTS ALL IMMEDIATE",  # ALTER TABLE refuses to run with deferred checks pending
-    "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS doc tsvector GENERATED ALWAYS AS ("
-    "setweight(to_tsvector('simple'::regconfig, head), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, body), 'B')) STORED",
+    PG_DOC,
     "ALTER TABLE search_entry ADD COLUMN IF NOT EXISTS tagv tsvector GENERATED ALWAYS AS ("
     "to_tsvector('simple'::regconfig, tags)) STORED",
     "CREATE INDEX IF NOT EXISTS search_entry_doc ON search_entry USING gin (doc)",
     "CREATE INDEX IF NOT EXISTS search_entry_tagv ON search_entry USING gin (tagv)",
+]
+PG_DROP_DOC = [
+    "SET CONSTRAINTS ALL IMMEDIATE",
+    "DROP INDEX IF EXISTS search_entry_doc",
+    "ALTER TABLE search_entry DROP COLUMN IF EXISTS doc",
 ]
 PG_UNINSTALL = [
     "SET CONSTRAINTS ALL IMMEDIATE",
@@ -73,6 +103,8 @@ PG_UNINSTALL = [
     "DROP INDEX IF EXISTS search_entry_doc",
     "ALTER TABLE search_entry DROP COLUMN IF EXISTS tagv",
     "ALTER TABLE search_entry DROP COLUMN IF EXISTS doc",
+    f"DROP INDEX IF EXISTS {PG_TRIGRAM_INDEX}",
+    f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}",
 ]
 
 
@@ -82,13 +114,101 @@ def _run(conn: Any, statements: Sequence[str]) -> None:
             cur.execute(sql)
 
 
+def pg_extensions(conn: Any = None) -> set[str]:
+    """The extensions of ``PG_EXTENSIONS`` that this PostgreSQL database has."""
+    conn = conn or connection
+    with conn.cursor() as cur:
+        cur.execute("SELECT extname FROM pg_extension WHERE extname = ANY(%s)", [list(PG_EXTENSIONS)])
+        return {str(r[0]) for r in cur.fetchall()}
+
+
+_refused: set[tuple[str, str]] = set()  # (database alias, extension) warned about once per process
+
+
+def _pg_create_extensions(conn: Any) -> set[str]:
+    """Create the missing extensions, each in a savepoint: one the role may not create is logged,
+    and search goes on without it (OCR look-alikes from an in-process word list, plain 'simple')."""
+    have = pg_extensions(conn)
+    for name in PG_EXTENSIONS:
+        if name in have:
+            continue
+        try:
+            with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+                cur.execute(f"CREATE EXTENSION IF NOT EXISTS {name}")
+            have.add(name)
+        except DatabaseError as exc:
+            if (conn.alias, name) in _refused:
+                continue
+            _refused.add((conn.alias, name))
+            log.warning(
+                "search: cannot create the PostgreSQL extension %s (%s); search works without it. "
+                "Have the database owner (or a superuser) run: CREATE EXTENSION %s;",
+                name,
+                str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__,
+                name,
+            )
+    return have
+
+
+def _pg_doc_config(conn: Any) -> str | None:
+    """The text search configuration the stored ``doc`` column is made with (None: no column)."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT pg_get_expr(d.adbin, d.adrelid) FROM pg_attrdef d JOIN pg_attribute a "
+            "ON a.attrelid = d.adrelid AND a.attnum = d.adnum "
+            "WHERE d.adrelid = 'search_entry'::regclass AND a.attname = 'doc'"
+        )
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return PG_CONFIG if PG_CONFIG in str(row[0]) else "simple"
+
+
+def _pg_try(conn: Any, what: str, statements: Sequence[str]) -> bool:
+    """Run in a savepoint; a failure (an extension in a schema not on the search path …) is logged."""
+    try:
+        with transaction.atomic(using=conn.alias):
+            _run(conn, statements)
+        return True
+    except DatabaseError as exc:
+        log.warning("search: cannot create %s (%s); search works without it", what, str(exc).strip()[:200])
+        return False
+
+
+def _pg_install(conn: Any, extras: bool = True) -> None:
+    config = "simple"
+    if extras:
+        have = _pg_create_extensions(conn)
+        if "unaccent" in have and _pg_try(conn, f"the text search configuration {PG_CONFIG}", [PG_MAKE_CONFIG]):
+            config = PG_CONFIG
+        if "pg_trgm" in have:
+            sql = f"CREATE INDEX IF NOT EXISTS {PG_TRIGRAM_INDEX} ON search_word USING gin (word gin_trgm_ops)"
+            _pg_try(conn, "the trigram index on search_word", [sql])
+    if _pg_doc_config(conn) not in (None, config):
+        _run(conn, PG_DROP_DOC)  # made with the other configuration: made again (the table is rewritten)
+    _run(conn, [sql.format(config=config) if sql == PG_DOC else sql for sql in PG_INSTALL])
+
+
 def install(conn: Any = None) -> None:
-    """Create the full-text index beside ``search_entry`` (idempotent; the migration calls it)."""
+    """Create the full-text index beside ``search_entry`` (idempotent; the migrations call it). On
+    PostgreSQL also the extensions, the ``hoptac_vi`` configuration and the trigram index on
+    ``search_word``, where the role may create them."""
     conn = conn or connection
     if conn.vendor == "sqlite":
         _run(conn, SQLITE_INSTALL)
     elif conn.vendor == "postgresql":
-        _run(conn, PG_INSTALL)
+        _pg_install(conn)
+
+
+def uninstall_extras(conn: Any = None) -> None:
+    """PostgreSQL: back to the index without the extensions' objects ('simple', no trigram index).
+    The extensions themselves stay: other objects of the database may use them."""
+    conn = conn or connection
+    if conn.vendor == "postgresql":
+        _run(conn, [f"DROP INDEX IF EXISTS {PG_TRIGRAM_INDEX}"])
+        if _pg_doc_config(conn) is not None:
+            _pg_install(conn, extras=False)
+        _run(conn, [f"DROP TEXT SEARCH CONFIGURATION IF EXISTS {PG_CONFIG}"])
 
 
 def uninstall(conn: Any = None) -> None:
@@ -100,7 +220,8 @@ def uninstall(conn: Any = None) -> None:
 
 
 def installed(conn: Any = None) -> bool:
-    """Whether the index is in place (SQLite rebuilds a table on some migrations, dropping triggers)."""
+    """Whether the index is in place (SQLite rebuilds a table on some migrations, dropping triggers).
+    On PostgreSQL, the tsvector columns; the extensions' objects are optional."""
     conn = conn or connection
     with conn.cursor() as cur:
         if conn.vendor == "sqlite":

@@ -202,9 +202,9 @@ def search(
         found = [(pk, score, False) for pk, score in exact.hits]
         total, capped = exact.total, exact.capped
         if len(found) < limit and not capped:
-            words = [g.word for g in query.groups if g.word]
+            alike = ocr.similar([g.word for g in query.groups if g.word])
             for g in query.groups:
-                g.fuzzy += [(w,) for w in ocr.similar(words).get(g.word, [])] if g.word else []
+                g.fuzzy += [(w,) for w in alike.get(g.word, [])] if g.word else []
             if query.has_fuzzy:
                 loose = engine.find(
                     query.groups,

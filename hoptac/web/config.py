@@ -1,4 +1,11 @@
-"""Settings read from the environment, each checked: a bad value stops the program with one line."""
+"""Settings read from the environment, each checked: a bad value stops the program with one line.
+
+Two modes. Without ``HOPTAC_PRODUCTION`` (local use, ``./run.sh``, the tests): SQLite in the data
+directory, a secret key made once and kept there, only this machine's host names, plain HTTP.
+With ``HOPTAC_PRODUCTION=1`` nothing is guessed: ``HOPTAC_SECRET_KEY``, ``HOPTAC_ALLOWED_HOSTS`` and
+``HOPTAC_DATABASE_URL`` must be set, or the program stops naming the missing one, and
+``hoptac.web.security`` turns on HTTPS-only cookies, redirects and HSTS.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +16,18 @@ from typing import Any
 
 from hoptac.errors import HoptacError
 
-__all__ = ["ConfigError", "allowed_hosts", "data_dir", "database", "debug", "secret_key"]
+__all__ = [
+    "ConfigError",
+    "allowed_hosts",
+    "data_dir",
+    "database",
+    "debug",
+    "flag",
+    "number",
+    "production",
+    "require",
+    "secret_key",
+]
 
 
 class ConfigError(HoptacError):
@@ -33,8 +51,21 @@ def data_dir() -> Path:
     return path.resolve()
 
 
+def production() -> bool:
+    return _flag("HOPTAC_PRODUCTION", False)
+
+
+def require(name: str, meaning: str) -> str:
+    """The value of ``name``; in production mode a missing one stops the program, naming it."""
+    raw = os.environ.get(name, "").strip()
+    if not raw and production():
+        raise ConfigError(f"thiếu biến môi trường {name} ({meaning}), bắt buộc khi HOPTAC_PRODUCTION=1")
+    return raw
+
+
 def database(data: Path) -> dict[str, Any]:
-    url = os.environ.get("HOPTAC_DATABASE_URL", "").strip() or f"sqlite:///{data / 'hoptac.sqlite3'}"
+    url = require("HOPTAC_DATABASE_URL", "địa chỉ cơ sở dữ liệu, ví dụ postgresql://người_dùng@máy/hoptac")
+    url = url or f"sqlite:///{data / 'hoptac.sqlite3'}"
     scheme = url.split(":", 1)[0].lower()
     if scheme not in ("sqlite", "postgres", "postgresql", "pgsql"):
         raise ConfigError(
@@ -88,16 +119,39 @@ def _flag(name: str, default: bool) -> bool:
     raise ConfigError(f"{name}={raw!r}: chỉ nhận 1/0, true/false, yes/no, on/off")
 
 
+flag = _flag
+
+
+def number(name: str, default: float, low: float, high: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} không phải là một số") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={raw!r}: phải từ {low:g} đến {high:g}")
+    return value
+
+
 def debug() -> bool:
-    return _flag("HOPTAC_DEBUG", False)
+    on = _flag("HOPTAC_DEBUG", False)
+    if on and production():
+        raise ConfigError("HOPTAC_DEBUG=1 không dùng được cùng HOPTAC_PRODUCTION=1 (lộ thông tin nội bộ khi có lỗi)")
+    return on
 
 
 def secret_key(data: Path) -> str:
-    """``HOPTAC_SECRET_KEY``, or a random key made once and kept in the data directory."""
-    raw = os.environ.get("HOPTAC_SECRET_KEY", "").strip()
+    """``HOPTAC_SECRET_KEY``, or (not in production) a random key made once and kept in the data directory."""
+    raw = require("HOPTAC_SECRET_KEY", "khóa bí mật ngẫu nhiên, ít nhất 50 ký tự")
     if raw:
-        if len(raw) < 32:
-            raise ConfigError("HOPTAC_SECRET_KEY quá ngắn (cần ít nhất 32 ký tự)")
+        # In production, Django's own bar for a strong key (check --deploy, security.W009).
+        least = 50 if production() else 32
+        if len(raw) < least:
+            raise ConfigError(f"HOPTAC_SECRET_KEY quá ngắn (cần ít nhất {least} ký tự)")
+        if production() and (len(set(raw)) < 5 or raw.startswith("django-insecure")):
+            raise ConfigError("HOPTAC_SECRET_KEY quá dễ đoán: hãy dùng một chuỗi ngẫu nhiên")
         return raw
     path = data / "secret_key"
     try:
@@ -114,11 +168,13 @@ def secret_key(data: Path) -> str:
 
 
 def allowed_hosts(debug_on: bool) -> list[str]:
-    raw = os.environ.get("HOPTAC_ALLOWED_HOSTS", "").strip()
+    raw = require("HOPTAC_ALLOWED_HOSTS", "tên miền của máy chủ, ngăn cách bằng dấu phẩy")
     if not raw:
         return ["localhost", "127.0.0.1", "[::1]", "testserver"] + (["*"] if debug_on else [])
     hosts = [h.strip() for h in raw.split(",") if h.strip()]
     for h in hosts:
         if " " in h or "/" in h:
             raise ConfigError(f"HOPTAC_ALLOWED_HOSTS: tên máy không hợp lệ {h!r} (ngăn cách bằng dấu phẩy)")
+        if h == "*" and production():
+            raise ConfigError("HOPTAC_ALLOWED_HOSTS: không dùng '*' khi HOPTAC_PRODUCTION=1; hãy ghi tên miền")
     return hosts

@@ -1,12 +1,13 @@
-"""Django settings, all from the environment (see ``hoptac.web.config``)."""
+"""Django settings, all from the environment (see ``hoptac.web.config``; security: ``hoptac.web.security``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from hoptac.web import config
+from hoptac.web import config, security
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+PRODUCTION = config.production()  # HOPTAC_PRODUCTION=1: every setting below given, HTTPS only
 DATA_DIR = config.data_dir()
 DEBUG = config.debug()
 SECRET_KEY = config.secret_key(DATA_DIR)
@@ -24,6 +25,7 @@ INSTALLED_APPS = [
     "hoptac.records",
     "hoptac.cycle",
     "hoptac.search",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -36,6 +38,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "hoptac.web.security.RequestSizeLimitMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
 
 ROOT_URLCONF = "hoptac.web.urls"
@@ -58,8 +62,12 @@ TEMPLATES = [
     },
 ]
 
-# The second keeps sessions opened before ProfileBackend valid.
-AUTHENTICATION_BACKENDS = ["hoptac.records.auth.ProfileBackend", "django.contrib.auth.backends.ModelBackend"]
+# The first refuses locked-out sign-ins (django-axes); the last keeps sessions opened before ProfileBackend valid.
+AUTHENTICATION_BACKENDS = [
+    "hoptac.web.throttle.ThrottleBackend",
+    "hoptac.records.auth.ProfileBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
 ]
@@ -102,3 +110,5 @@ LOGGING = {
 from hoptac.cycle.mail import email_settings  # noqa: E402
 
 globals().update(email_settings())
+# Password hashing, login throttling, sessions, cookies, HTTPS: see hoptac.web.security.
+globals().update(security.settings(PRODUCTION))

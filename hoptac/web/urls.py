@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from hoptac.records import views
+from hoptac.records import audit_views, views
 from hoptac.records.api import api
 
 urlpatterns = [
@@ -33,7 +33,8 @@ urlpatterns = [
     path("upload/<str:digest>/", views.upload_review, name="upload_review"),
     path("events/", views.event_list, name="event_list"),
     path("graph/", views.graph, name="graph"),
-    path("audit/", views.audit_list, name="audit_list"),
+    path("audit/", audit_views.audit_list, name="audit_list"),
+    path("audit/export.<str:fmt>", audit_views.audit_export, name="audit_export"),
     path("account/", views.account, name="account"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),

@@ -16,11 +16,11 @@ to make sure of that before the kill). After every kill:
 - a file without its document exists only for a kill between the file and the rows: one per such
   kill, holding (the start of) the document in hand, which is not stored at all.
 
-Then a last run finishes: it reports the rest as new and the known ones as known, and every file
-of the folder is stored exactly once, equal to the reference. Known gap, in hoptac.records.ingest:
-the file written by a killed run is neither reused nor removed when the re-run stores its document
-(it gets a new name), so those copies stay in the data folder. Runs on SQLite (the SQLite pass) and
-PostgreSQL (the PostgreSQL pass).
+Then a last run finishes: it reports the rest as new and the known ones as known, every file of the
+folder is stored exactly once, equal to the reference, and no file is left without its document: a
+document's file is named by its content hash, so the run that stores the document a killed run had
+in hand takes over the file that run left. Runs on SQLite (the SQLite pass) and PostgreSQL (the
+PostgreSQL pass).
 """
 
 from __future__ import annotations
@@ -199,12 +199,13 @@ def check(got: dict[str, Any], reference: dict[str, Any], docs: dict[str, Path],
     assert set(got["idle_partners"]) <= set(reference["idle_partners"])
     assert got["plans_without_tasks"] <= reference["plans_without_tasks"]
     # A file whose rows died with the process: one per kill at most, holding the start of one of
-    # the folder's documents (hoptac.records.ingest does not yet reuse or remove such a file).
+    # the folder's documents, at that document's name (the next run of it takes the file over).
     assert len(got["strays"]) <= kills, got["strays"]
     contents = [p.read_bytes() for p in docs.values()]
     for name in got["strays"]:
         part = (data / "files" / name).read_bytes()
         assert any(c.startswith(part) for c in contents), name
+        assert Path(name).name.split(".")[0] in docs, name  # named by the content it is to hold
 
 
 @pytest.mark.parametrize("kind", ["sqlite", "postgresql"])
@@ -238,3 +239,4 @@ def test_sigkill_midway_then_rerun(tmp_path: Path, kind: str) -> None:
         final = state(env, check_extraction=True)
         check(final, reference, docs, data, len(KILL_AT))
         assert sorted(final["docs"]) == sorted(docs)  # every document, once (check: no copies)
+        assert not final["strays"], final["strays"]  # the files the kills left were taken over

@@ -137,6 +137,17 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
                 "other_reporter": 403,
             },
         ),
+        "audit_export": (
+            reverse("audit_export", args=["csv"]),
+            {
+                "officer": 200,
+                "national": 200,
+                "outsider": 200,
+                "viewer": 403,
+                "reporter": 403,
+                "other_reporter": 403,
+            },
+        ),
     }
 
 
@@ -163,7 +174,7 @@ def test_upload_review_page(client: Any, login: Any, world: World, role: str) ->
     expected = {
         "anonymous": 302,
         "officer": 200,
-        "outsider": 200,
+        "outsider": 404,  # a pending upload is its uploader's alone (tests/test_security.py)
         "viewer": 403,
         "reporter": 403,
         "other_reporter": 403,

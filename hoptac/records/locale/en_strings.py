@@ -14,6 +14,12 @@ EN = {
     "Tệp văn bản (.txt .md .html .docx .pdf)": "Document file (.txt .md .html .docx .pdf)",
     "Tệp rỗng.": "The file is empty.",
     "Tệp quá lớn (tối đa %(mb)s MB).": "The file is too large (at most %(mb)s MB).",
+    "Không nhận tệp loại này; chỉ nhận: %(types)s.": "This type of file is not accepted; accepted: %(types)s.",
+    "Nội dung tệp không đúng định dạng %(suffix)s.": "The file's content is not a %(suffix)s file.",
+    "Đăng nhập sai %(n)s lần liên tiếp: tên đăng nhập này tạm bị khóa từ máy của bạn. Hãy thử lại sau %(m)s phút.": (
+        "%(n)s failed sign-ins in a row: this user name is locked from your computer for now. "
+        "Try again in %(m)s minutes."
+    ),
     "Kỳ báo cáo": "Reporting period",
     "Hãy ghi nội dung báo cáo.": "Please write the report.",
     "Tiến độ phải từ 0 đến 100%.": "Progress must be between 0 and 100%.",
@@ -302,10 +308,36 @@ EN = {
     'Bạn không quản lý tài khoản này.': 'You do not manage this account.',
     'Đã lưu tài khoản %(name)s.': 'Account %(name)s saved.',
     'Đã điền sẵn theo danh mục địa danh (tên bản ngữ, đơn vị kế thừa sau sắp xếp 2025…): hãy kiểm tra rồi lưu.': 'Filled in from the place-name list (native name, successor after the 2025 reorganisation…): check, then save.',
+    'Bỏ lọc': 'Clear filters',
+    'Bộ lọc không hợp lệ: hãy sửa rồi xuất lại.': 'The filters are not valid: correct them, then export again.',
+    'Họ tên': 'Full name',
+    'Không có thay đổi nào.': 'No changes.',
+    'Loại mục': 'Kind of item',
+    'Lịch sử của mục này': 'History of this item',
+    'Mã mục': 'Item id',
+    'Mã văn bản nguồn': 'Source document id',
+    'Mã văn bản phải là một số.': 'The document id must be a number.',
+    'Mọi loại': 'All kinds',
+    'Mọi người': 'Everyone',
+    'Mọi thay đổi dữ liệu: ai, lúc nào, trước và sau, từ văn bản nào. Nhật ký chỉ được ghi thêm, không sửa hay xóa được.': 'Every change of the data: who, when, before and after, from which document. The log is append-only: it cannot be edited or deleted.',
+    'Mọi việc': 'All actions',
+    'Mọi văn phòng': 'All offices',
+    'Ngày bắt đầu phải trước ngày kết thúc.': 'The start date must not be after the end date.',
+    'Người này không có trong nhật ký.': 'This person is not in the log.',
+    'Người thực hiện': 'Done by',
+    'Quá nhiều dòng cho một tệp Excel (tối đa %(n)s): hãy lọc hẹp hơn hoặc xuất CSV.': 'Too many rows for one Excel file (at most %(n)s): narrow the filters or export CSV.',
+    'Thời điểm': 'Time',
+    'Trước → sau': 'Before → after',
+    'Từ ngày': 'From date',
+    'Văn bản nguồn': 'Source document',
+    'Xuất các dòng đã lọc:': 'Export the filtered rows:',
+    'hệ thống': 'system',
+    'Đến ngày': 'To date',
 }
 PLURALS = {
     "%(n)s mã đang dùng.": ("%(n)s token in use.", "%(n)s tokens in use."),
     "%(n)s kỳ quá hạn": ("%(n)s overdue occurrence", "%(n)s overdue occurrences"),
+    "%(n)s dòng": ("%(n)s row", "%(n)s rows"),
 }
 
 
