@@ -1025,6 +1025,7 @@ def run(args: argparse.Namespace, data_dir: Path, database_url: str, pg_dir: str
         elapsed = time.monotonic() - started
         stragglers = sum(t.is_alive() for t in threads)
         monitor.stop.set()
+        workers = _children(server.pid) or workers  # at start-up gunicorn may not have forked them all yet
         server_cpu = _cpu_s(server.pid) - cpu_before[0]
         database_cpu = (_cpu_s(postmaster) - cpu_before[1]) if postmaster else None
         client_cpu = time.process_time() - cpu_before[2]

@@ -3,6 +3,7 @@ and no ``DISTINCT`` (nor ``COUNT(DISTINCT …)`` when paging) is needed."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -19,7 +20,6 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from hoptac.records import perms
@@ -35,6 +35,7 @@ __all__ = [
     "page_of",
     "rows_and_count",
     "shorten",
+    "task_rows",
 ]
 
 
@@ -70,8 +71,25 @@ def options(rows: Iterable[tuple[Any, Any]], selected: Any, limit: int = 80) -> 
     for value, label in rows:
         text = shorten(str(label), limit)
         mark = " selected" if value == selected else ""
-        out.append(f'<option value="{escape(value)}"{mark}>{escape(text)}</option>')
+        # The standard library's escape: Django's, lazy-aware, costs several times more per call.
+        out.append(f'<option value="{html.escape(str(value))}"{mark}>{html.escape(text)}</option>')
     return mark_safe("".join(out))  # noqa: S308 - values and labels are escaped above
+
+
+def task_rows(rows: Iterable[dict[str, Any]], checkboxes: bool) -> SafeString:
+    """The ``<tr>`` rows of the task list, built here like ``options``: fifty template rows of six cells
+    were a third of the page's time."""
+    e = html.escape
+    out = []
+    for t in rows:
+        pk, ref = t["pk"], e(t["ref"])
+        box = f'<td><input type="checkbox" name="ids" value="{pk}" aria-label="{ref}"></td>' if checkboxes else ""
+        out.append(
+            f'<tr>{box}<td>{ref}</td><td><a href="{e(t["url"])}">{e(t["title"])}</a></td>'
+            f'<td>{e(t["lead"])}</td><td class="muted">{e(t["support"])}</td>'
+            f'<td><span class="status st-{e(t["status"])}">{e(str(t["status_label"]))}</span></td></tr>'
+        )
+    return mark_safe("\n".join(out))  # noqa: S308 - every value is escaped above
 
 
 def shorten(text: str, limit: int) -> str:

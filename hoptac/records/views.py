@@ -186,6 +186,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "tasks": qs,
             "rows": rows,
+            "rows_html": queries.task_rows(rows, perms.can_edit(request.user)),
             "current": current,
             "bulk": bulk,
             **options,

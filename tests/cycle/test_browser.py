@@ -10,7 +10,6 @@ import io
 import os
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +17,9 @@ from typing import Any
 
 import pytest
 
+from tests.browser import ARGS, CHROMIUM, require_chromium, served
 from tests.records.conftest import ROOT, SEED_001
-from tests.records.test_browser import ARGS, CHROMIUM, PASSWORD, _free_port, _login
+from tests.records.test_browser import PASSWORD, _login
 
 pytestmark = pytest.mark.browser
 
@@ -64,11 +64,7 @@ print(doc.plan.pk)
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[tuple[str, int]]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_chromium()
     # its own SQLite database in its own data directory, also on the PostgreSQL pass: seed 001 is stored anew
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "HOPTAC_DATABASE_URL"}
     env["HOPTAC_DATA_DIR"] = str(tmp_path_factory.mktemp("served-cycle"))
@@ -77,34 +73,8 @@ def server(tmp_path_factory: Any) -> Iterator[tuple[str, int]]:
         [sys.executable, "-c", SETUP], env=env, check=True, timeout=300, capture_output=True, text=True, cwd=ROOT
     )
     plan_id = int(done.stdout.split()[-1])
-    port = _free_port()
-    log = open(Path(env["HOPTAC_DATA_DIR"]) / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoptac", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/login/", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("hoptac serve exited: " + Path(log.name).read_text())
-                time.sleep(0.2)
-        else:
-            pytest.fail("hoptac serve did not answer")
+    with served(env) as url:
         yield url, plan_id
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _missing(page: Any, url: str, plan_id: int) -> list[str]:

@@ -4,30 +4,17 @@ see its tasks under Sở Ngoại vụ, report progress as that agency's reporter
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import ARGS, CHROMIUM, require_chromium, served
 from tests.records.conftest import SAMPLES, SEED_001
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-sync",
-]
 PASSWORD = "mat-khau-trinh-duyet"
 
 pytestmark = pytest.mark.browser
@@ -50,51 +37,15 @@ for name, role, agency in (("lan", "officer", None), ("minh", "reporter", "Sở 
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_chromium()
     env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
     env["HOPTAC_DATA_DIR"] = str(tmp_path_factory.mktemp("served"))
     env["HOPTAC_SECRET_KEY"] = "browser-test-secret-key-0123456789abcdefghij"
     subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=300)
-    port = _free_port()
-    log = open(Path(env["HOPTAC_DATA_DIR"]) / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoptac", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/login/", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("hoptac serve exited: " + Path(log.name).read_text())
-                time.sleep(0.2)
-        else:
-            pytest.fail("hoptac serve did not answer")
+    with served(env) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _login(page: Any, url: str, username: str) -> None:

@@ -5,16 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.browser import ARGS, CHROMIUM, require_chromium, served
 from tests.records.conftest import ROOT, SAMPLES
-from tests.records.test_browser import ARGS, CHROMIUM, _free_port
 
 PASSWORD = "mat-khau-tim-kiem"
 SETUP = f"""
@@ -40,44 +38,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[str]:
-    if not Path(CHROMIUM).exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium")
-        pytest.skip("no /usr/bin/chromium (apt-get install chromium)")
-    pytest.importorskip("playwright")
+    require_chromium()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "HOPTAC_"))}
     env["HOPTAC_DATA_DIR"] = str(tmp_path_factory.mktemp("search-served"))
     env["HOPTAC_SECRET_KEY"] = "browser-search-secret-key-0123456789abcdef"
     subprocess.run([sys.executable, "-c", SETUP], env=env, cwd=ROOT, check=True, timeout=300)
-    port = _free_port()
-    log = open(Path(env["HOPTAC_DATA_DIR"]) / "serve.log", "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "hoptac", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "1"],
-        env=env,
-        cwd=ROOT,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(url + "/login/", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail("hoptac serve exited: " + Path(log.name).read_text())
-                time.sleep(0.2)
-        else:
-            pytest.fail("hoptac serve did not answer")
+    with served(env, "--workers", "1") as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def test_header_search_to_a_record(server: str, tmp_path: Path) -> None:
