@@ -27,7 +27,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
@@ -50,8 +50,10 @@ def _edits(word: str) -> int:
 
 
 def _refresh() -> None:
-    count = Word.objects.count()
-    if count == _seen["count"] and (Word.objects.aggregate(last=Max("id"))["last"] or 0) == _seen["last"]:
+    # Count and last id in one query: SQLite reuses ids after a rollback, so the count alone can match.
+    now = Word.objects.aggregate(count=Count("id"), last=Max("id"))
+    count = now["count"]
+    if count == _seen["count"] and (now["last"] or 0) == _seen["last"]:
         return
     newer = list(Word.objects.filter(id__gt=_seen["last"]).order_by("id").values_list("id", "word"))
     if _seen["count"] + len(newer) != count:  # rows went away (a test rolled back): read them all
