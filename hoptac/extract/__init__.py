@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 
 from hoptac.errors import ExtractError, HoptacError, ReadError
-from hoptac.extract.clean import clean
+from hoptac.extract.clean import clean_document
 from hoptac.extract.model import Extraction
 from hoptac.extract.read import DEFAULT_MAX_BYTES, RawDocument, read_bytes, read_path
 from hoptac.extract.resolve import resolve
@@ -30,7 +30,7 @@ __all__ = [
 
 def extract_text(text: str, source: str = "<text>") -> Extraction:
     """Extract from text already decoded to Unicode (any normalisation form, any markup)."""
-    return resolve(clean(text), source)
+    return resolve(clean_document(text), source)
 
 
 def _extract_raw(raw: list[RawDocument]) -> Extraction:
@@ -39,7 +39,7 @@ def _extract_raw(raw: list[RawDocument]) -> Extraction:
     doc = raw.pop()
     source, text = doc.source, doc.text
     del doc
-    cleaned = clean(text)
+    cleaned = clean_document(text)
     del text
     return resolve(cleaned, source)
 

@@ -11,8 +11,11 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from dataclasses import dataclass
 
-__all__ = ["clean", "normalize_tones"]
+from hoptac.extract.tables import pipe_cell_tables
+
+__all__ = ["Cleaned", "clean", "clean_document", "normalize_tones"]
 
 _TONES = {"\u0300": 0, "\u0301": 1, "\u0303": 2, "\u0309": 3, "\u0323": 4}
 _TONE_MARKS = list(_TONES)
@@ -47,7 +50,7 @@ def normalize_tones(text: str) -> str:
 _FOOTNOTE_TAG_RE = re.compile(r"<(sup|sub)\b[^>]*>[^<]{0,12}</\1\s*>", re.IGNORECASE)
 _BLOCK_TAG_RE = re.compile(r"</?(p|div|br|tr|li|h[1-6]|table|ul|ol)\b[^>]*>", re.IGNORECASE)
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}>")
-_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+", re.MULTILINE)
+_MD_HEADING_RE = re.compile(r"^(\ue000?)\s{0,3}#{1,6}\s+", re.MULTILINE)
 _MD_STRONG_RE = re.compile(r"\*\*|__")
 _MD_EM_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
@@ -76,12 +79,22 @@ def _is_caps(line: str) -> bool:
     return line.isupper() and sum(c.isalpha() for c in line[:8]) >= 3
 
 
+# A numbering label left alone on its line ("**1.****" then the text on the next line).
+_BARE_LABEL_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]?$|^[-+•]$")
+# A wrapped upper-case heading whose first line cannot end it ("III. NHIỆM VỤ," / "GIẢI PHÁP").
+_OPEN_CAPS_END_RE = re.compile(r"(?:,|\bVÀ|\bCỦA|\bVỀ|\bTRONG|\bCHO|\bĐẾN|-|–)$")
+# Put in front of a line whose text was all emphasised: it is a heading, its own block.
+HEADING_MARK = "\ue000"
+
+
 class _Reflow:
     """Joins lines into paragraphs as they arrive, so a large input is never held twice."""
 
     def __init__(self) -> None:
         self.out: list[str] = []
+        self.headings: set[int] = set()  # indexes in ``out`` of emphasised heading lines
         self.para: list[str] = []  # the lines of the open paragraph
+        self.para_heading = False
         self.blank = False
 
     def _joins(self, nxt: str) -> bool:
@@ -89,6 +102,12 @@ class _Reflow:
         first_line, last_line = self.para[0], self.para[-1]
         if first_line.startswith("|") or nxt.startswith("|"):
             return False
+        if len(self.para) == 1 and _BARE_LABEL_RE.match(last_line):
+            return True
+        if self.para_heading:
+            return False
+        if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
+            return not _LINE_START_RE.match(nxt)
         if _SENTENCE_END_RE.search(last_line) or _LINE_START_RE.match(nxt):
             return False
         if all(_is_caps(x) for x in self.para) or _is_caps(nxt):
@@ -99,27 +118,77 @@ class _Reflow:
         return True
 
     def feed(self, line: str) -> None:
+        heading = line.startswith(HEADING_MARK)
+        if heading:
+            line = line[1:].strip()
         if not line:
             self.blank = True
             return
-        if self.para and self._joins(line):
+        if self.para and not (heading and not _BARE_LABEL_RE.match(self.para[-1])) and self._joins(line):
             self.para.append(line)
+            self.para_heading = self.para_heading or heading
         else:
             self._close()
             self.para = [line]
+            self.para_heading = heading
         self.blank = False
 
     def _close(self) -> None:
         if self.para:
+            if self.para_heading:
+                self.headings.add(len(self.out))
             self.out.append(" ".join(self.para))
             self.para = []
+            self.para_heading = False
 
     def finish(self) -> list[str]:
         self._close()
         return self.out
 
 
+# Emphasis that runs over line ends: "**III. NHIỆM\nVỤ, GIẢI PHÁP**" is one heading.
+# Matched left to right so that markers pair up as printed.
+_WRAPPED_STRONG_RE = re.compile(r"\*\*([^*]{0,800}?)\*\*")
+_WRAPPED_EM_RE = re.compile(r"(?<![*\w])\*(?=\S)([^*]{0,800}?)(?<=\S)\*(?![*\w])")
+_EMPHASIS_RE = re.compile(r"\*\*[^*\n]*\*\*|(?<![*\w])\*(?=\S)[^*\n]+?(?<=\S)\*(?![*\w])|__[^_\n]+__")
+# What may stand outside the emphasis of a heading line: its numbering and punctuation.
+_LABEL_OR_PUNCT_RE = re.compile(r"^[^\w]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]?)?[^\w]*$")
+_MD_HEADING_LINE_RE = re.compile(r"^\s{0,3}#{1,6}\s+\S")
+
+
+def _unwrap(m: re.Match[str]) -> str:
+    inner = m[1]
+    if "\n" not in inner or "\n\n" in inner or "\n|" in inner or "|\n" in inner:
+        return m[0]
+    return m[0].replace("\n", " ")
+
+
+def _is_emphasised(line: str) -> bool:
+    rest = _EMPHASIS_RE.sub(" ", line)
+    if rest == line or not _LABEL_OR_PUNCT_RE.match(rest):
+        return False
+    emphasised = "".join(_EMPHASIS_RE.findall(line)).replace("*", "").replace("_", "")
+    return sum(c.isalpha() for c in emphasised) > 3
+
+
+def _mark_headings(text: str) -> str:
+    """Joins emphasis spans wrapped over lines and marks the lines that are all emphasis."""
+    if "*" not in text and "__" not in text and "#" not in text:
+        return text
+    text = _WRAPPED_STRONG_RE.sub(_unwrap, text)
+    text = _WRAPPED_EM_RE.sub(_unwrap, text)
+    out = []
+    for line in text.split("\n"):
+        if line.startswith("|"):
+            pass
+        elif ("*" in line or "__" in line) and _is_emphasised(line) or _MD_HEADING_LINE_RE.match(line):
+            line = HEADING_MARK + line
+        out.append(line)
+    return "\n".join(out)
+
+
 def _strip_markup(text: str) -> str:
+    text = _mark_headings(text)
     if "<" in text:
         text = _FOOTNOTE_TAG_RE.sub("", text)
         text = _BLOCK_TAG_RE.sub("\n", text)
@@ -127,7 +196,7 @@ def _strip_markup(text: str) -> str:
     if "&" in text:
         text = html.unescape(text)
     text = _MD_ESCAPE_RE.sub(r"\1", text)
-    text = _MD_HEADING_RE.sub("", text)
+    text = _MD_HEADING_RE.sub(r"\1", text)
     text = _MD_STRONG_RE.sub("", text)
     text = _MD_BULLET_RE.sub(r"\1- ", text)
     return _MD_EM_RE.sub(r"\1", text)
@@ -148,16 +217,32 @@ def _chunks(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def clean(raw: str) -> str:
-    """The cleaned text: one paragraph per line, NFC, one tone placement, no markup."""
+@dataclass(frozen=True)
+class Cleaned:
+    """The cleaned text, and which of its lines were printed as emphasised headings."""
+
+    text: str
+    headings: frozenset[int]
+
+
+def clean_document(raw: str) -> Cleaned:
+    """The cleaned text: one paragraph per line, NFC, one tone placement, no markup.
+
+    Tables pasted one cell per line between "|" lines become one "| a | b |" line per row.
+    """
     reflow = _Reflow()
     for start, end in _chunks(raw):
         text = unicodedata.normalize("NFC", raw[start:end])
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = _CONTROL_RE.sub("", text)
+        text = _CONTROL_RE.sub("", text.replace(HEADING_MARK, ""))
         text = _strip_markup(text)
         text = normalize_tones(text)
-        for line in _SPACES_RE.sub(" ", text).split("\n"):
-            reflow.feed(line.strip())
+        lines = [line.strip() for line in _SPACES_RE.sub(" ", text).split("\n")]
         del text
-    return "\n".join(reflow.finish())
+        for line in pipe_cell_tables(lines):
+            reflow.feed(line)
+    return Cleaned("\n".join(reflow.finish()), frozenset(reflow.headings))
+
+
+def clean(raw: str) -> str:
+    return clean_document(raw).text

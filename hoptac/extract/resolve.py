@@ -13,6 +13,7 @@ from dataclasses import replace
 from hoptac.extract import vocab
 from hoptac.extract.agencies import clean_agency_name
 from hoptac.extract.citations import find_references
+from hoptac.extract.clean import Cleaned
 from hoptac.extract.find import find_money
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
@@ -102,8 +103,9 @@ def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list
     return spans
 
 
-def resolve(text: str, source: str) -> Extraction:
-    layout = structure(text)
+def resolve(cleaned: Cleaned, source: str) -> Extraction:
+    text = cleaned.text
+    layout = structure(text, cleaned.headings)
     header = read_header(layout)
     info = header.info
     kind = info.kind

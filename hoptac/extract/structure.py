@@ -63,6 +63,7 @@ class Layout:
     body_start: int  # index of the first line after the header and title
     first_section: int  # index of the first section heading (or numbered item)
     end: int  # index of the first line of the closing block (Nơi nhận, signature)
+    headings: frozenset[int] = frozenset()  # lines printed as emphasised headings
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
@@ -187,13 +188,21 @@ def _table_from_cells(cells: list[Line]) -> Table | None:
     return Table(tuple(rows), tuple(cells)) if len(rows) > 1 else None
 
 
-def structure(text: str) -> Layout:
+def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
     lines = _lines(text)
     end = len(lines)
     for line in lines:
         if _END_RE.match(fold_same_length(line.text)) and line.index > len(lines) // 3:
             end = line.index
             break
+    # Appendices often follow the signature block: the structure resumes at each one.
+    read = list(range(end))
+    in_appendix = False
+    for line in lines[end:]:
+        if _APPENDIX_RE.match(fold_same_length(line.text)) and _is_caps(line.text):
+            in_appendix = True
+        if in_appendix:
+            read.append(line.index)
 
     sections: list[Section] = []
     current = Section(None, None, "other")
@@ -215,7 +224,7 @@ def structure(text: str) -> Layout:
     arabic_sections = not any(_PLAIN_ROMAN_RE.match(x.text) for x in lines[:end])
     pipe_cells: list[Line] = []
     skip_until = -1
-    for line in lines[:end]:
+    for line in (lines[i] for i in read):
         if line.index <= skip_until:
             continue
         if line.text == "|":
@@ -235,6 +244,8 @@ def structure(text: str) -> Layout:
         flush_table()
         folded = fold_same_length(line.text)
         roman = _roman_heading(line, expected)
+        if current.kind == "appendix" and roman is not None:
+            roman = None  # Roman groups inside an appendix are not sections of the plan
         if roman is not None or (_APPENDIX_RE.match(folded) and _is_caps(line.text)):
             numeral, title = roman if roman else ("PL", line.text)
             kind = "appendix" if numeral == "PL" else section_kind(title)
@@ -281,7 +292,7 @@ def structure(text: str) -> Layout:
     flush_table()
 
     body_start = 0
-    return Layout(text, lines, sections, body_start, first_section, end)
+    return Layout(text, lines, sections, body_start, first_section, end, headings)
 
 
 def leaves(items: list[Item]) -> list[Item]:
