@@ -19,7 +19,16 @@ from hoptac.extract import vocab
 from hoptac.extract.model import Named
 from hoptac.extract.text import fold_same_length, trie_pattern
 
-__all__ = ["Grammar", "clean_agency_name", "grammar", "is_catchall", "parse_agency_list", "starts_with_agency"]
+__all__ = [
+    "Grammar",
+    "clean_agency_name",
+    "grammar",
+    "group_levels",
+    "is_catchall",
+    "is_tier_group",
+    "parse_agency_list",
+    "starts_with_agency",
+]
 
 
 @dataclass(frozen=True)
@@ -29,6 +38,7 @@ class Grammar:
     catchall: frozenset[str]
     keep: tuple[str, ...]
     protect: re.Pattern[str]
+    group: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -55,7 +65,15 @@ def grammar() -> Grammar:
             key = vocab.fold(name)
             if re.search(r",| va | - |-", key):
                 protect.append(key)
+    levels = _alternation(sections["levels"])
+    # "ủy ban nhân dân các xã, phường, đặc khu", "ubnd cấp xã", "ubnd huyện, thành phố" (folded);
+    # not "ubnd xã tân lập", one commune's committee, which a place name follows.
+    group = (
+        r"(?:uy ban nhan dan|ubnd)\s+(?:(?:cac|cap)\s+)+(?:" + levels + r")(?:\s*(?:,|va|/)\s*(?:" + levels + r"))*"
+        r"|(?:uy ban nhan dan|ubnd)\s+(?:" + levels + r")(?:\s*(?:,|va|/)\s*(?:" + levels + r"))+"
+    )
     return Grammar(
+        group=re.compile(r"(?<!\w)(?:" + group + r")(?!\w)"),
         heads=re.compile(
             r"(?!(?:"
             + _alternation(sections["not_heads"])
@@ -66,7 +84,7 @@ def grammar() -> Grammar:
         stops=re.compile(r"(?<![\w])(?:" + _alternation(sections["stops"]) + r")(?![\w])"),
         catchall=frozenset(" ".join(c.replace(",", " ").split()) for c in sections["catchall"]),
         keep=tuple(" ".join(k.replace(",", " ").split()) for k in sections["keep"]),
-        protect=re.compile(_alternation(protect)),
+        protect=re.compile(_alternation(protect) + "|" + group),
     )
 
 
@@ -123,16 +141,50 @@ def clean_agency_name(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip()
     name = _LEVEL_END_RE.sub(lambda m: " " + _LEVEL_SPELLING[vocab.fold(m[1])], name)
     # "Ủy ban nhân dân huyện, thành phố" is the group of every district's committee.
-    name = re.sub(
-        r"^(Ủy ban nhân dân)\s+(huyện, thành phố|huyện, thị xã, thành phố|xã, thị trấn|xã, phường, thị trấn)$",
-        r"\1 các \2",
-        name,
-    )
+    group = grammar().group.fullmatch(fold_same_length(name))
+    if group is not None:
+        name = _group_name(name)
     if not _exact(name):
         match = vocab.match_agency(name)
         if match is not None:
             name = _repair(name, match.name)
     return name[:1].upper() + name[1:]
+
+
+_GROUP_HEAD_RE = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+(?:các\s+)?", re.IGNORECASE)
+
+
+def _group_name(name: str) -> str:
+    """ "UBND xã, phường" → "Ủy ban nhân dân các xã, phường"; "cấp xã" is kept as printed."""
+    levels = _GROUP_HEAD_RE.sub("", name)
+    levels = re.sub(r"\s*,\s*", ", ", levels)
+    if levels.lower().startswith("cấp "):
+        return "Ủy ban nhân dân " + levels
+    return "Ủy ban nhân dân các " + levels
+
+
+_LEVEL_SEP_RE = re.compile(r"\s*(?:,|\bva\b|/)\s*")
+_TIERS = {
+    "cap xa": frozenset({"xa", "phuong", "thi tran", "dac khu"}),
+    "cap huyen": frozenset({"huyen", "quan", "thi xa", "thanh pho"}),
+}
+
+
+def group_levels(name: str) -> frozenset[str] | None:
+    """The levels of a group of committees ("Ủy ban nhân dân các xã, phường" → {xa, phuong}),
+    or None when ``name`` is not such a group. "cấp xã" gives every commune-level word."""
+    folded = fold_same_length(name)
+    if not grammar().group.fullmatch(folded):
+        return None
+    rest = re.sub(r"^(?:uy ban nhan dan|ubnd)\s+(?:cac\s+)?", "", folded)
+    if rest in _TIERS:
+        return _TIERS[rest]
+    return frozenset(x for x in _LEVEL_SEP_RE.split(rest) if x)
+
+
+def is_tier_group(name: str) -> bool:
+    """ "Ủy ban nhân dân cấp xã": a tier, named by whatever group of that tier the document prints."""
+    return re.sub(r"^(?:uy ban nhan dan|ubnd)\s+", "", fold_same_length(name)) in _TIERS
 
 
 def _exact(name: str) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from hoptac.extract import vocab
-from hoptac.extract.agencies import clean_agency_name
+from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_group
 from hoptac.extract.citations import find_references
 from hoptac.extract.clean import Cleaned
 from hoptac.extract.find import find_money
@@ -47,6 +47,24 @@ def _unify(names: list[str]) -> dict[str, str]:
                 if head + " " in _UNIFY_HEADS:
                     best = m
         out[n] = best
+    return out
+
+
+def _unify_groups(names: list[str], recipients: list[str]) -> dict[str, str]:
+    """Groups of committees with the same levels take one printed form, the recipients list's
+    first; "cấp xã" takes the document's group of commune-level committees."""
+    printed = [n for n in [*recipients, *names] if group_levels(n) is not None and not is_tier_group(n)]
+    out: dict[str, str] = {}
+    for n in names:
+        levels = group_levels(n)
+        if levels is None:
+            continue
+        if is_tier_group(n):
+            same = [m for m in printed if (group_levels(m) or frozenset()) <= levels]
+        else:
+            same = [m for m in printed if group_levels(m) == levels]
+        if same:
+            out[n] = same[0]
     return out
 
 
@@ -163,8 +181,10 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
 
     # One name per agency per document.
     all_names = [n.name for t in tasks for n in (*t.lead, *t.support)]
-    all_names += [r.to.name for r in reporting] + _recipient_names(layout)
+    recipients = _recipient_names(layout)
+    all_names += [r.to.name for r in reporting] + recipients
     mapping = _unify(list(dict.fromkeys(all_names)))
+    mapping.update(_unify_groups(list(dict.fromkeys(all_names)), recipients))
     tasks = [replace(t, lead=_rename(t.lead, mapping), support=_rename(t.support, mapping)) for t in tasks]
     reporting = [
         replace(r, to=Named(mapping.get(r.to.name, r.to.name), r.to.span), sources=_rename(r.sources, mapping))

@@ -36,6 +36,7 @@ class Item:
     body: list[Line] = field(default_factory=list)
     children: list[Item] = field(default_factory=list)
     marker_end: int = 0  # offset where the text after the numbering starts
+    emphasised: bool = False  # printed bold or italic: a heading, its own title
 
 
 @dataclass(frozen=True)
@@ -269,7 +270,7 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
                 continue
         if numbered is not None and current is not preamble:
             path, marker_end = numbered
-            item = Item(path, line, marker_end=line.start + marker_end)
+            item = Item(path, line, marker_end=line.start + marker_end, emphasised=line.index in headings)
             # The parent is the nearest open item whose path prefixes this one.
             while stack and not (len(stack[-1].path) < len(path) and path[: len(stack[-1].path)] == stack[-1].path):
                 stack.pop()
@@ -281,7 +282,9 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
             while stack and stack[-1].path[-1].isalpha():
                 stack.pop()
             parent_path = stack[-1].path if stack else ()
-            item = Item((*parent_path, letter[1]), line, marker_end=line.start + letter.end())
+            item = Item(
+                (*parent_path, letter[1]), line, marker_end=line.start + letter.end(), emphasised=line.index in headings
+            )
             (stack[-1].children if stack else current.items).append(item)
             stack.append(item)
             continue
@@ -291,8 +294,33 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
             current.lines.append(line)
     flush_table()
 
+    for section in sections:
+        _fold_field_labels(section.items)
     body_start = 0
     return Layout(text, lines, sections, body_start, first_section, end, headings)
+
+
+# "a) Nhiệm vụ: … / b) Cơ quan thực hiện: … / c) Thời gian thực hiện: …" are fields of one task.
+_FIELD_LABEL_RE = re.compile(
+    r"^(?:nhiem vu|noi dung|san pham|kinh phi|tien do|thoi gian|thoi han|ket qua|"
+    r"(?:co quan|don vi)[a-z ,/()]{0,30}|chu tri|phoi hop)[a-z ()]{0,25}:"
+)
+
+
+def _is_field_label(item: Item) -> bool:
+    head = fold_same_length(item.heading.text[item.marker_end - item.heading.start :].lstrip(" *"))
+    return bool(_FIELD_LABEL_RE.match(head))
+
+
+def _fold_field_labels(items: list[Item]) -> None:
+    """Lettered children that are all field labels become lines of their parent."""
+    for item in items:
+        _fold_field_labels(item.children)
+        lettered = [c for c in item.children if c.path[-1].isalpha()]
+        if len(lettered) >= 2 and all(_is_field_label(c) for c in lettered):
+            for child in lettered:
+                item.body.extend([child.heading, *child.body])
+            item.children = [c for c in item.children if not c.path[-1].isalpha()]
 
 
 def leaves(items: list[Item]) -> list[Item]:

@@ -23,7 +23,7 @@ __all__ = ["find_tasks"]
 # "Thời gian (thực hiện / hoàn thành):", "Tiến độ:", "Cơ quan (, đơn vị) chủ trì (thực hiện):",
 # "Đơn vị thực hiện:", "Cơ quan phối hợp:", "Kinh phí:" — a short label, then its value.
 _LABEL_RE = re.compile(
-    r"^[-+•*]?\s*((?:thoi gian|tien do|thoi han)[a-z ]{0,20}|(?:(?:co quan|don vi)[a-z ,/]{0,20}?)?"
+    r"^(?:[a-zđ]\)\s*)?[-+•*]?\s*((?:thoi gian|tien do|thoi han)[a-z ]{0,20}|(?:(?:co quan|don vi)[a-z ,/]{0,20}?)?"
     r"(?:chu tri|phoi hop|thuc hien)[a-z ]{0,12}|kinh phi[a-z ]{0,15})\s*:\s*"
 )
 _SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
