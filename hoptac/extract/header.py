@@ -84,6 +84,9 @@ def _is_caps(text: str) -> bool:
 def _cells(line: Line) -> list[tuple[str, int]]:
     """The text pieces of a header line: a table row gives one piece per cell."""
     t = line.text
+    if t.endswith(" |") and not t.startswith("|"):
+        t = "|" + t  # a cell pasted with only its closing bar
+        return [(c, o - 1) for c, o in _cells(Line(line.index, line.start - 1, line.end, t))]
     if t.startswith("|") and t.endswith("|"):
         out = []
         pos = 1
@@ -126,8 +129,23 @@ def _proper_case(caps: str) -> str:
     return (head_cased.strip() + " " + place).strip()
 
 
+_MOTTO = "cong hoa xa hoi chu nghia viet nam"
+
+
+def _is_motto(folded: str) -> bool:
+    """The national motto, also wrapped over lines or cut by a cell ("CỘNG" / "HÒA XÃ HỘI …")."""
+    folded = folded.strip(" |*-")
+    return (
+        not folded
+        or bool(_MOTTO_RE.match(folded))
+        or "chu nghia viet nam" in folded
+        or folded.startswith("doc lap")
+        or (len(folded) >= 4 and _MOTTO.startswith(folded))
+    )
+
+
 def _issuer_from_lines(lines: list[str]) -> str | None:
-    caps = [x for x in lines if _is_caps(x) and not _MOTTO_RE.match(fold_same_length(x).strip())]
+    caps = [x for x in lines if _is_caps(x) and not _is_motto(fold_same_length(x))]
     if not caps:
         return None
     # "UBND TỈNH CAO BẰNG / SỞ NGOẠI VỤ": the lower body of the parent's place.
@@ -227,7 +245,15 @@ def read_header(layout: Layout) -> Header:
     kind_seen = False
 
     for line in lines[:limit]:
-        for cell, offset in _cells(line):
+        cells = _cells(line)
+        if len(cells) == 2 and line.text.startswith("|"):
+            # A legal database's metadata table: "| Số hiệu | 1808/QĐ-UBND |".
+            key = fold_same_length(cells[0][0]).strip(" :")
+            m = _METADATA_RE.match(f"{key}: x")
+            if m:
+                meta[m[1]] = (cells[1][0], line)
+                continue
+        for cell, offset in cells:
             folded = fold_same_length(cell)
             m = _METADATA_RE.match(folded)
             if m:
@@ -256,7 +282,7 @@ def read_header(layout: Layout) -> Header:
                     )
                     date = Named(dates[0].value, dates[0].span)
                     continue
-            if not seen_number and not kind_seen and _is_caps(cell):
+            if not seen_number and not kind_seen and _is_caps(cell) and not _is_motto(folded):
                 if _kind_of_caps_line(folded.strip()):
                     kind_seen = True
                 else:
@@ -283,6 +309,15 @@ def read_header(layout: Layout) -> Header:
             title, title_line = _title_after(lines, line.index)
         break
 
+    # A letter's subject printed on the number line ("Số: 7348/VPCP-QHQT V/v …").
+    if title is None and number_line is not None:
+        line = lines[number_line]
+        m = re.search(r"\bv/v\b", fold_same_length(line.text))
+        if m:
+            value = line.text[m.start() :].rstrip(" .|")
+            title = Named(" ".join(value.split()), (line.start + m.start(), line.start + m.start() + len(value)))
+            title_line = number_line
+            kind = kind or "cong_van"
     # A letter's subject line ("V/v …", "Về …").
     if title is None:
         for line in lines[:limit]:
@@ -353,6 +388,15 @@ def read_header(layout: Layout) -> Header:
             else "khac"
         )
 
+    # A header that lost its kind word: the capitals after the number or the place-and-date line.
+    if title is None and not news and (number_line is not None or date is not None):
+        after_header = max(number_line or 0, _line_of(lines, date.span[0]) if date else 0)
+        nxt = next((x for x in lines[after_header + 1 : after_header + 4] if x.text.strip(" |")), None)
+        if nxt is not None and _is_caps(nxt.text) and not _SECTION_START_RE.match(nxt.text):
+            run, last = _caps_run(lines, nxt.index)
+            if run:
+                value = " ".join(" ".join(x.text.strip(" |") for x in run).split())
+                title, title_line = Named(value, (run[0].start, run[-1].end)), last
     # Untitled (OCR'd) documents: the opening lines are the title.
     if title is None and not news:
         title, title_line = _opening_title(lines)
@@ -362,6 +406,8 @@ def read_header(layout: Layout) -> Header:
         value = (meta.get("co quan ban hanh") or meta["noi ban hanh"])[0]
         if issuer_text is None and re.search(r"(?i)ủy ban|ubnd|sở|tỉnh ủy|hội đồng", value):
             issuer_text = vocab.expand_abbreviations(value.strip())
+    if issuer_text and not re.search(r"\b(tỉnh|huyện|thành phố|thị xã|trung ương|chính phủ)\b", issuer_text, re.I):
+        issuer_text = _with_place(issuer_text, meta, place)
     place_name = place.name if place else None
     level: str | None = None
     issuer_span = None
@@ -386,6 +432,12 @@ def read_header(layout: Layout) -> Header:
     signers = _signers(layout, max(after, layout.end if layout.end < len(lines) else after), kind)
     if not signers and layout.end < len(lines):
         signers = _signers(layout, after, kind)
+    if not signers and "nguoi ky" in meta and kind != "tin_bai":
+        value, line = meta["nguoi ky"]
+        person = _person(value.strip())
+        if person:
+            s = line.text.find(value)
+            signers = (Named(person, (line.start + s, line.start + s + len(value))),)
     year = int(date.name[:4]) if date else None
     info = DocumentInfo(
         kind=kind,
@@ -399,11 +451,39 @@ def read_header(layout: Layout) -> Header:
     return Header(info, title_line, number_line, place_name, level, year)
 
 
+_SECTION_START_RE = re.compile(r"^(?:[IVX]{1,5}|\d{1,2})\s*[.)]\s")
+_LOCAL_BODY_RE = re.compile(r"^(?:uy ban nhan dan|hoi dong nhan dan|tinh uy|huyen uy|thanh uy)$")
+
+
+def _with_place(issuer: str, meta: dict[str, tuple[str, Line]], place: Named | None) -> str:
+    """A local body printed without its place ("ỦY BAN NHÂN DÂN" over a cut header column) takes the
+    place from the database's metadata ("Cơ quan ban hành: Tỉnh Bắc Ninh") or the place line."""
+    if not _LOCAL_BODY_RE.match(vocab.fold(issuer)):
+        return issuer
+    for key in ("co quan ban hanh", "noi ban hanh"):
+        if key in meta:
+            m = re.match(r"(?i)^\s*(tỉnh|huyện|thành phố|thị xã)\s+(\S.*)$", meta[key][0].strip())
+            if m:
+                return f"{issuer} {m[1].lower()} {m[2].strip()}"
+    if place is not None:
+        loc = vocab.lookup_locality(place.name, country="VN", fuzzy=False)
+        if loc is not None and vocab.fold(loc.name) == vocab.fold(place.name):
+            level = "huyện" if loc.level == "district" else "tỉnh"
+            return f"{issuer} {level} {loc.name}"
+    return issuer
+
+
+def _line_of(lines: list[Line], offset: int) -> int:
+    return next((x.index for x in lines if x.start <= offset <= x.end), 0)
+
+
 def _caps_run(lines: list[Line], index: int) -> tuple[list[Line], int]:
     """The upper-case lines from ``index`` on (a title printed in capitals over several lines)."""
     run: list[Line] = []
     for line in lines[index : index + 8]:
         if not line.text.strip() or not _is_caps(line.text) or _SIGN_TITLE_RE.match(fold_same_length(line.text)):
+            break
+        if _SECTION_START_RE.match(line.text):
             break
         run.append(line)
     return run, (run[-1].index if run else index - 1)
@@ -419,7 +499,7 @@ def _title_after(lines: list[Line], index: int) -> tuple[Named | None, int | Non
         folded = fold_same_length(text)
         if picked and (not _is_caps(text) or not _is_caps(picked[-1].text)):
             break
-        if _BODY_START_RE.match(folded) and not picked:
+        if _BODY_START_RE.match(folded) and not picked or picked and _SECTION_START_RE.match(text):
             break
         picked.append(line)
         if not _is_caps(text):
