@@ -90,7 +90,8 @@ HEADING_MARK = "\ue000"
 class _Reflow:
     """Joins lines into paragraphs as they arrive, so a large input is never held twice."""
 
-    def __init__(self) -> None:
+    def __init__(self, wrapped: bool = True) -> None:
+        self.wrapped = wrapped  # the input is hard-wrapped: lines join back into paragraphs
         self.out: list[str] = []
         self.headings: set[int] = set()  # indexes in ``out`` of emphasised heading lines
         self.para: list[str] = []  # the lines of the open paragraph
@@ -106,6 +107,9 @@ class _Reflow:
             return True
         if self.para_heading:
             return False
+        if not self.wrapped:
+            # Lines are paragraphs; only a sentence cut by a page break runs on, in lower case.
+            return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _LINE_START_RE.match(nxt)
         if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
             return not _LINE_START_RE.match(nxt)
         if _SENTENCE_END_RE.search(last_line) or _LINE_START_RE.match(nxt):
@@ -225,12 +229,25 @@ class Cleaned:
     headings: frozenset[int]
 
 
+def is_hard_wrapped(raw: str) -> bool:
+    """Whether the text was hard-wrapped at a fixed width (a PDF's or a legal database's lines), so
+    that its lines must be joined back into paragraphs; a page whose lines are paragraphs is not."""
+    lines = [x.rstrip() for x in raw[:65536].split("\n")]
+    lines = [x for x in lines if len(x.strip()) >= 20 and not x.lstrip().startswith("|")]
+    if len(lines) < 5:
+        return False
+    lengths = sorted(len(x) for x in lines)
+    p90 = lengths[max(0, int(len(lengths) * 0.9) - 1)]
+    open_ends = sum(1 for x in lines if not x.endswith((".", ":", ";", "!", "?", "|"))) / len(lines)
+    return p90 <= 130 and open_ends >= 0.5
+
+
 def clean_document(raw: str) -> Cleaned:
     """The cleaned text: one paragraph per line, NFC, one tone placement, no markup.
 
     Tables pasted one cell per line between "|" lines become one "| a | b |" line per row.
     """
-    reflow = _Reflow()
+    reflow = _Reflow(is_hard_wrapped(raw))
     for start, end in _chunks(raw):
         text = unicodedata.normalize("NFC", raw[start:end])
         text = text.replace("\r\n", "\n").replace("\r", "\n")

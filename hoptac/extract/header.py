@@ -318,10 +318,12 @@ def read_header(layout: Layout) -> Header:
             title = Named(" ".join(value.split()), (line.start + m.start(), line.start + m.start() + len(value)))
             title_line = number_line
             kind = kind or "cong_van"
-    # A letter's subject line ("V/v …", "Về …").
+    # A letter's subject line ("V/v …", or "Về …" under a number).
     if title is None:
         for line in lines[:limit]:
             m = _SUBJECT_RE.match(fold_same_length(line.text))
+            if m and not fold_same_length(line.text).startswith("v/v") and number_line is None:
+                continue
             if m and line.index > (number_line or -1) and len(line.text) > 10:
                 value = line.text[m.end() :] if fold_same_length(line.text).startswith("v/v") else line.text
                 title = Named(" ".join(value.split()), (line.end - len(value), line.end))
@@ -345,12 +347,15 @@ def read_header(layout: Layout) -> Header:
             break
     if not news and number_line is None and kind is None:
         head_text = fold_same_length("\n".join(x.text for x in lines[:30]))
-        news = bool(
-            _NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:])))
-        ) and not head_text.startswith("so")
+        hinted = bool(_NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:]))))
+        # No header at all (number, place and date, kind word, motto, metadata): a news page.
+        sectioned = sum(1 for sec in layout.sections if sec.roman) >= 2
+        bare = date is None and not meta and not sectioned and not any(_is_motto(fold_same_length(x.text)) for x in lines[:12] if x.text)
+        news = (hinted or bare) and not head_text.startswith("so")
         if news and title is None:
-            first = next((x for x in lines if len(x.text.split()) >= 5), None)
-            if first:
+            first = next((x for x in lines if x.text.strip()), None)
+            # The headline ends no sentence; a page that opens with its first sentence has none.
+            if first is not None and len(first.text.split()) >= 5 and not re.search(r"[.!?…]\s*$", first.text):
                 title = Named(" ".join(first.text.split()), first.span)
                 title_line = first.index
     if news:
@@ -401,7 +406,7 @@ def read_header(layout: Layout) -> Header:
     if title is None and not news:
         title, title_line = _opening_title(lines)
 
-    issuer_text = _issuer_from_lines(issuer_lines) if issuer_lines else None
+    issuer_text = _issuer_from_lines(issuer_lines) if issuer_lines and not news else None
     if meta.get("co quan ban hanh") or meta.get("noi ban hanh"):
         value = (meta.get("co quan ban hanh") or meta["noi ban hanh"])[0]
         if issuer_text is None and re.search(r"(?i)ủy ban|ubnd|sở|tỉnh ủy|hội đồng", value):
