@@ -350,7 +350,8 @@ def read_header(layout: Layout) -> Header:
         hinted = bool(_NEWS_HINT_RE.search(fold_same_length("\n".join(x.text for x in lines[-30:]))))
         # No header at all (number, place and date, kind word, motto, metadata): a news page.
         sectioned = sum(1 for sec in layout.sections if sec.roman) >= 2
-        bare = date is None and not meta and not sectioned and not any(_is_motto(fold_same_length(x.text)) for x in lines[:12] if x.text)
+        motto = any(_is_motto(fold_same_length(x.text)) for x in lines[:12] if x.text)
+        bare = date is None and not meta and not sectioned and not motto
         news = (hinted or bare) and not head_text.startswith("so")
         if news and title is None:
             first = next((x for x in lines if x.text.strip()), None)
