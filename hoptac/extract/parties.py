@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from hoptac.extract import vocab
 from hoptac.extract.model import Named, Party, Period
 from hoptac.extract.text import fold_same_length
 
-__all__ = ["find_parties", "find_period"]
+__all__ = ["find_parties", "find_parties_in_body", "find_period"]
 
 _LEVELS = (
     ("khu tu tri", "Khu tự trị"),
@@ -43,7 +44,10 @@ def _country(name: str, context: str) -> str | None:
 
 def _side(text: str, start: int) -> list[Party]:
     folded = fold_same_length(text)
-    stripped = re.match(r"^\s*(?:(?:uy ban nhan dan|ubnd|chinh quyen(?: nhan dan)?|doan dai bieu|hai|cac)\s+)*", folded)
+    stripped = re.match(
+        r"^\s*(?:(?:uy ban nhan dan|ubnd|uy ban chinh quyen|chinh quyen(?: nhan dan)?|doan dai bieu|hai|cac)\s+)*",
+        folded,
+    )
     pos = stripped.end() if stripped else 0
     for committee in _COMMITTEES:
         if folded.startswith(committee, pos):
@@ -221,3 +225,198 @@ def find_period(title: Named | None) -> Period | None:
     if not a < b <= a + 20:
         return None
     return Period(a, b, (title.span[0] + m.start(), title.span[0] + m.end()))
+
+
+# -- parties named in the body of news items and letters ---------------------------------------
+
+_BODY_LEVELS = {
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "chau": "châu",
+    "thanh pho": "thành phố",
+    "thi xa": "thị xã",
+    "quan": "quận",
+    "khu tu tri": "Khu tự trị",
+}
+_TIER = {"tỉnh": 1, "thành phố": 1, "Khu tự trị": 1, "huyện": 2, "thị xã": 2, "quận": 2, "châu": 2}
+_MENTION_RE = re.compile(
+    r"(?<![\w])(khu tu tri dan toc \w+|khu tu tri|thanh pho|thi xa|tinh|huyen|chau|quan)\s+(?=[A-ZÀ-ỸĐ])",
+)
+_MENTION_FOLD_RE = re.compile(r"(?<![\w])(khu tu tri|thanh pho|thi xa|tinh|huyen|chau|quan)\s+")
+# "các tỉnh Bắc Lào (Bò-Kẹo, U-đôm-xay)", "hai huyện Hạ Lang, Đại Tân", "hai tỉnh Cao Bằng - Quảng Tây".
+_PLURAL_RE = re.compile(r"(?<![\w])(?:cac|hai|02|ba|bon)\s+(tinh|huyen|chau)\s+")
+_PLACE_NAME_RE = re.compile(r"[A-ZÀ-ỸĐ][\w'’]*(?:(?:-|\s)[A-ZÀ-ỸĐa-zà-ỹđ][\w'’]*){0,3}")
+_BODY_COUNTRY_HINTS = (
+    ("LA", re.compile(r"\blao\b")),
+    ("CN", re.compile(r"\btrung quoc\b|\btrung hoa\b")),
+    ("KH", re.compile(r"\bcampuchia\b|\bcam pu chia\b")),
+    ("JP", re.compile(r"\bnhat ban\b")),
+    ("KR", re.compile(r"\bhan quoc\b")),
+    ("TH", re.compile(r"\bthai lan\b")),
+)
+
+
+def _place_name(text: str, at: int) -> tuple[str, int] | None:
+    """The capitalised place name at ``at``, up to four words, ended by a lower-case word."""
+    m = _PLACE_NAME_RE.match(text, at)
+    if not m:
+        return None
+    words = m[0].split()
+    kept = [words[0]]
+    for w in words[1:]:
+        if not w[0].isupper():
+            break
+        kept.append(w)
+    name = " ".join(kept)
+    if "-" in name:
+        name = name  # "Bò-Kẹo", "U-đôm-xay": hyphenated Lao names are one word
+    return name, at + len(name)
+
+
+def _hint_country(window: str) -> str | None:
+    folded = vocab.fold(window)
+    for code, pattern in _BODY_COUNTRY_HINTS:
+        if pattern.search(folded):
+            return code
+    return None
+
+
+_COUNTRY_AFTER_RE = re.compile(r"^\s*(?:\(|,\s*(?:nước\s+)?)([^()]{2,30})")
+
+
+def _mention(level: str, name: str, after: str) -> tuple[str, str, int] | None:
+    """(label, country, tier) of "<level> <name>", from the vocabulary (the longest known start of
+    the name: text glued by a scrape runs on) or from a country printed right after it."""
+    words = name.split()
+    if vocab.fold(words[0]) in ("uy", "ban"):
+        return None
+    loc = None
+    for k in range(len(words), 0, -1):
+        loc = vocab.lookup_locality(" ".join(words[:k]), fuzzy=False)
+        if loc is not None:
+            name = " ".join(words[:k])
+            break
+    country = loc.country if loc is not None else None
+    if country is None:
+        m = _COUNTRY_AFTER_RE.match(after)
+        country = _hint_country(m[1]) if m else None
+    if country is None:
+        return None
+    if loc is not None and loc.country == "VN" and level not in ("tỉnh", "thành phố", "huyện", "thị xã", "quận"):
+        return None
+    return f"{level} {name}", country, _TIER.get(level, 2)
+
+
+@dataclass
+class _Seen:
+    label: str
+    country: str
+    tier: int
+    count: int  # mentions as a side (a parent location does not count)
+    first: int
+
+
+def find_parties_in_body(text: str, start: int, end: int) -> list[Party]:
+    """The two sides of a news item or a letter, from the localities its body names.
+
+    The foreign side is every foreign locality named at the tier of the one named most; the
+    Vietnamese side is the Vietnamese locality named most at that tier (or at any tier when none).
+    A locality printed only as the parent of another ("huyện Đại Tân (tỉnh Quảng Tây, Trung
+    Quốc)", "huyện Kà Lừm, tỉnh Sê Kông") is a location, not a party.
+    """
+    body = text[start:end]
+    folded = fold_same_length(body)
+    found: dict[str, _Seen] = {}
+    last_end = -10
+
+    def add(label: str, country: str, tier: int, s: int, e: int, parent: bool) -> None:
+        key = vocab.fold(label).replace(" ", "").replace("-", "")
+        entry = found.setdefault(key, _Seen(label, country, tier, 0, s))
+        if not parent:
+            entry.count += 1
+
+    for m in _MENTION_FOLD_RE.finditer(folded):
+        level_key = m[1]
+        at = m.end()
+        got = _place_name(body, at)
+        if got is None:
+            continue
+        name, name_end = got
+        level = _BODY_LEVELS[level_key]
+        mention: tuple[str, str, int] | None
+        if level_key == "khu tu tri":
+            full = re.match(r"[^,;()]+", body[m.start() :])
+            label_text = _NAME_END_RE.split(full[0] if full else "")[0].strip()
+            mention = (label_text, _country(label_text, body[m.start() : m.start() + 120]) or "CN", 1)
+            name_end = m.start() + len(label_text)
+        else:
+            mention = _mention(level, name, body[name_end:])
+        if mention is None:
+            continue
+        before = body[max(0, m.start() - 3) : m.start()]
+        parent = before.endswith(("(", ", ")) and m.start() - last_end <= 3
+        add(*mention, m.start(), name_end, parent)
+        last_end = name_end
+    for m in _PLURAL_RE.finditer(folded):
+        level = _BODY_LEVELS[m[1]]
+        rest = body[m.end() : m.end() + 160]
+        paren = re.match(r"[^()\n]{0,30}?\(([^)]+)\)", rest)
+        listed = paren[1] if paren else re.match(r"[^.;:()\n]*", rest)[0]  # type: ignore[index]
+        for piece in re.split(r",|\s+-\s+|\s+–\s+|\s+và\s+", listed):
+            got = _place_name(piece.strip(), 0)
+            if got is None or got[0] != piece.strip():
+                continue
+            mention = _mention(level, got[0], "")
+            if mention is None and paren:
+                mention = (f"{level} {got[0]}", _hint_country(rest) or _hint_country(body) or "", _TIER[level])
+            if mention is not None and mention[1]:
+                add(*mention, m.start(), m.end(), False)
+    mentioned = [v for v in found.values() if v.count > 0]
+    foreign = [v for v in mentioned if v.country != "VN"]
+    if not foreign:
+        return []
+    top = max(foreign, key=lambda v: (v.count, -v.first))
+    partners = [v for v in foreign if v.tier == top.tier]
+    home = [v for v in mentioned if v.country == "VN" and v.tier == top.tier]
+    home = home or [v for v in mentioned if v.country == "VN"]
+    sides = [max(home, key=lambda v: (v.count, -v.first))] if home else []
+    sides += sorted(partners, key=lambda v: v.first)
+    return [Party(v.label, v.country, (start + v.first, start + v.first)) for v in sides]
+
+
+def most_printed(parties: list[Party], text: str) -> list[Party]:
+    """Each party in the spelling the text prints most often ("Khu tự trị dân tộc Choang Quảng Tây"
+    in the body over "Khu tự trị Choang Quảng Tây" in the headline)."""
+    out = []
+    folded = fold_same_length(text)
+    for p in parties:
+        loc = vocab.lookup_locality(p.name, fuzzy=False)
+        if loc is None:
+            out.append(p)
+            continue
+        counts: dict[str, int] = {}
+        for m in re.finditer(re.escape(vocab.fold(loc.name)), folded):
+            # The printed form runs back over its level words ("khu tu tri dan toc choang …").
+            start = m.start()
+            level = re.search(
+                r"(khu tu tri(?: dan toc \w+)?|thanh pho|thi xa|tinh|huyen|chau|quan)\s+$",
+                folded[max(0, start - 30) : start],
+            )
+            if level is None:
+                continue
+            s = start - (len(folded[max(0, start - 30) : start]) - level.start())
+            printed = " ".join(text[s : m.end()].split())
+            if printed.isupper():
+                continue  # a header line in capitals is not a spelling
+            counts[printed] = counts.get(printed, 0) + 1
+        if not counts:
+            out.append(p)
+            continue
+        best = max(counts, key=lambda k: counts[k])
+        mine = counts.get(p.name, 0)
+        if counts[best] > mine and vocab.fold(best).split()[0] == vocab.fold(p.name).split()[0]:
+            printed = best if not best.split()[0].islower() or p.name[0].islower() else best
+            out.append(Party(printed[:1].lower() + printed[1:] if p.name[:1].islower() else printed, p.country, p.span))
+        else:
+            out.append(p)
+    return out

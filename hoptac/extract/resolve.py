@@ -18,13 +18,15 @@ from hoptac.extract.find import find_money
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
 from hoptac.extract.narrative import find_events, find_reporting
-from hoptac.extract.parties import find_parties, find_period
+from hoptac.extract.parties import find_parties, find_parties_in_body, find_period, most_printed
 from hoptac.extract.structure import Layout, leaves, structure
 from hoptac.extract.tasks import find_tasks
 
 __all__ = ["resolve"]
 
 TASK_KINDS = {"ke_hoach", "quyet_dinh", "khac"}
+# Documents whose parties may be named anywhere in the body, not only in the title.
+BODY_PARTY_KINDS = {"tin_bai", "cong_van", "thong_bao", "bao_cao"}
 _YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–])")
 
 
@@ -177,6 +179,19 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         m = re.search(r"\b((?:tỉnh|huyện|thành phố|thị xã) .+)$", info.issuer.name)
         home = m[1] if m else None
     parties = find_parties(title, home) if title else []
+    if kind in BODY_PARTY_KINDS and not (
+        any(p.country == "VN" for p in parties) and any(p.country != "VN" for p in parties)
+    ):
+        body_parties = find_parties_in_body(text, 0, money_end)
+        if not parties:
+            parties = body_parties
+        elif body_parties:
+            # The title names one side: the body names the other.
+            have_vn = any(p.country == "VN" for p in parties)
+            parties = [p for p in body_parties if (p.country == "VN") != have_vn][:1] + parties
+            if not have_vn:
+                parties = parties[:1] + parties[1:]
+    parties = most_printed(parties, text)
     period = find_period(title)
 
     # One name per agency per document.
