@@ -46,6 +46,10 @@ def _iso(year: int, month: int, day: int | None) -> str | None:
 _LONG_DATE = re.compile(r"\bngay\s*(\d{1,2})?\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})\b")
 _NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})\s?([/.-])\s?(\d{1,2})\2\s?(\d{4})(?![\d/])")
 _MONTH_DATE = re.compile(r"\bthang\s*(\d{1,2})\s*(?:nam\s*|/\s*|-\s*)(\d{4})\b")
+_DAY_SPAN_RE = re.compile(r"(?<![\d/.-])(\d{1,2})\s*(?:-|–|va|den)\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})(?![\d/])")
+_LONG_DAY_SPAN_RE = re.compile(
+    r"\b(?:tu\s*)?ngay\s*(\d{1,2})\s*(?:-|–|den|toi)\s*(?:ngay\s*)?\d{1,2}\s*thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})\b"
+)
 _YEARLESS_DATE = re.compile(r"\bngay\s*(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
 
 
@@ -64,6 +68,11 @@ def find_dates(text: str, start: int = 0, *, default_year: int | None = None) ->
             if value:
                 found.append(Found(value, (start + s, start + e)))
 
+    # A span of days ("16 – 17/7/2022", "từ ngày 18 đến ngày 27 tháng 12 năm 2007"): its first day.
+    for m in _DAY_SPAN_RE.finditer(folded):
+        add(_iso(int(m[4]), int(m[3]), int(m[1])), m.start(), m.end())
+    for m in _LONG_DAY_SPAN_RE.finditer(folded):
+        add(_iso(int(m[3]), int(m[2]), int(m[1])), m.start(), m.end())
     for m in _LONG_DATE.finditer(folded):
         add(_iso(int(m[3]), int(m[2]), int(m[1]) if m[1] else None), m.start(), m.end())
     for m in _NUMERIC_DATE.finditer(folded):

@@ -10,9 +10,11 @@ from hoptac.extract.model import Event, Named, Reporting, Span
 from hoptac.extract.text import fold_same_length, sentences
 from hoptac.extract.words import event_patterns
 
-__all__ = ["find_events", "find_reporting"]
+__all__ = ["find_events", "find_reporting", "headline_events"]
 
 _NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
+# A sentence that approves, plans or announces: what it names has not happened.
+_NOT_DONE_RE = re.compile(r"^\W*(?:\d+\.\s*)?(?:dong y|de nghi|du kien|cho phep|giao)\b|\b(?:se|du kien|ke hoach)\s+(?:to chuc|sang|den|tham|ky)")
 
 
 def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list[Span]) -> list[Event]:
@@ -23,6 +25,8 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
         for s, e in sentences(text[a:b], a):
             sentence = text[s:e]
             folded = fold_same_length(sentence)
+            if _NOT_DONE_RE.search(folded):
+                continue
             dates = [
                 d
                 for d in find_dates(sentence, s, default_year=year)
@@ -44,6 +48,22 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
                 seen.add(key)
                 events.append(Event(date.value, kind, " ".join(sentence.split())[:300], (s, e)))
     return events
+
+
+def headline_events(headline: Named | None, events: list[Event]) -> list[Event]:
+    """Events a news headline names without a date of their own, held at the reported event:
+    "… hội đàm …, kết hợp tổ chức ký kết biên bản ghi nhớ" dates the signing by the talks."""
+    if headline is None or not events:
+        return []
+    folded = fold_same_length(headline.name)
+    have = {e.kind for e in events}
+    first = events[0]
+    out = []
+    for kind, pattern in event_patterns():
+        if kind not in have and kind in ("ky_ket", "hoi_dam") and pattern.search(folded):
+            out.append(Event(first.date, kind, " ".join(headline.name.split())[:300], headline.span))
+            have.add(kind)
+    return out
 
 
 def _date_for(start: int, end: int, dates: list[tuple[Found, bool]], others: list[int]) -> Found | None:

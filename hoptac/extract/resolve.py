@@ -17,7 +17,7 @@ from hoptac.extract.clean import Cleaned
 from hoptac.extract.find import find_money
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
-from hoptac.extract.narrative import find_events, find_reporting
+from hoptac.extract.narrative import find_events, find_reporting, headline_events
 from hoptac.extract.parties import find_parties, find_parties_in_body, find_period, most_printed
 from hoptac.extract.structure import Layout, leaves, structure
 from hoptac.extract.tasks import find_tasks
@@ -164,6 +164,8 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         year=header.year or plan_year,
         exclude=ref_spans,
     )
+    if kind == "tin_bai":
+        events += headline_events(title, events)
     reporting = find_reporting(text, _reporting_spans(layout, tasks), year=plan_year) if kind in TASK_KINDS else []
 
     budget: list[Budget] = []
