@@ -62,10 +62,11 @@ def find_references(text: str, *, exclude: set[str], province: str | None, start
         after_text = text[e : e + 140]
         after = fold_same_length(after_text)
         date = None
-        dm = re.match(r"^\s*(?:[^\d\s,;.]+\s+){0,2}?,?\s*(?:ngay\s*)?(?=\d)", after)
+        dm = re.match(r"^\s*(?:[^\d\s,;.]+\s+){0,2}?,?\s*(?=ngay\s*\d|\d)", after)
         if dm:
-            dates = find_dates(after_text[dm.end() : dm.end() + 30])
-            if dates and dates[0].span[0] == 0 and len(dates[0].value) == 10:
+            dates = find_dates(after_text[dm.end() : dm.end() + 40])
+            window = after[dm.end() : dm.end() + 40]
+            if dates and re.fullmatch(r"(?:ngay\s*)?", window[: dates[0].span[0]]) and len(dates[0].value) == 10:
                 date = dates[0].value
                 after_date = dm.end() + dates[0].span[1]
             else:

@@ -102,7 +102,11 @@ def format_date_vi(iso: str) -> str:
 
 # Document numbers: "57-KL/TW", "72/2015/NĐ-CP", "3089/BTTTT-TTĐN", "1227-TB/TU", "16/NQ-HĐND".
 _SYMBOL = r"[A-ZĐ][A-ZĐa-z0-9&]*"
-NUMBER_RE = re.compile(rf"(?<![\w/.-])(\d{{1,5}}[a-z]?(?:/\d{{4}})?(?:/|-)(?:{_SYMBOL})(?:[-/.]{_SYMBOL})*)(?![\w/])")
+# A stray space beside a hyphen or slash ("27/NQ- TW", "71/NQ -CP") before an upper-case part.
+_SPACED_PART = r"(?:\s[-/]|[-/]\s)[A-ZĐ][A-ZĐ0-9&]+(?![\w])"
+NUMBER_RE = re.compile(
+    rf"(?<![\w/.-])(\d{{1,5}}[a-z]?(?:/\d{{4}})?(?:/|-)(?:{_SYMBOL})(?:[-/.]{_SYMBOL}|{_SPACED_PART})*)(?![\w/])"
+)
 
 
 def find_numbers(text: str, start: int = 0, pos: int = 0) -> list[Found]:
