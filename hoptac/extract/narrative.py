@@ -14,7 +14,10 @@ __all__ = ["find_events", "find_reporting", "headline_events"]
 
 _NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
 # A sentence that approves, plans or announces: what it names has not happened.
-_NOT_DONE_RE = re.compile(r"^\W*(?:\d+\.\s*)?(?:dong y|de nghi|du kien|cho phep|giao)\b|\b(?:se|du kien|ke hoach)\s+(?:to chuc|sang|den|tham|ky)")
+_NOT_DONE_RE = re.compile(
+    r"^\W*(?:\d+\.\s*)?(?:dong y|de nghi|du kien|cho phep|giao)\b"
+    r"|\b(?:se|du kien|ke hoach)\s+(?:to chuc|sang|den|tham|ky)"
+)
 
 
 def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list[Span]) -> list[Event]:
