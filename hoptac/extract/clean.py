@@ -232,7 +232,7 @@ class Cleaned:
 def is_hard_wrapped(raw: str) -> bool:
     """Whether the text was hard-wrapped at a fixed width (a PDF's or a legal database's lines), so
     that its lines must be joined back into paragraphs; a page whose lines are paragraphs is not."""
-    lines = [x.rstrip() for x in raw[:65536].split("\n")]
+    lines = [x.rstrip() for x in unicodedata.normalize("NFC", raw[:65536]).split("\n")]
     lines = [x for x in lines if len(x.strip()) >= 20 and not x.lstrip().startswith("|")]
     if len(lines) < 5:
         return False

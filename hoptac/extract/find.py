@@ -143,10 +143,26 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> list[tuple[
 _YEARLY_RE = re.compile(r"\bh[ae]ng nam\b")
 _ONGOING_RE = re.compile(r"\b(?:thuong xuyen|lien tuc)\b")
 _FROM_YEAR_RE = re.compile(r"\btu nam\s*(\d{4})\b(?!\s*(?:den|-|–))")
+# A start: "Từ 01/7/2025", "Từ tháng 7/2025".
+_FROM_DATE_RE = re.compile(r"^\W*tu\s+(?:ngay\s*)?(?:thang\s*)?(?:\d{1,2}\s*/\s*)?\d{1,2}\s*/\s*(\d{4})")
+# "Năm 2025 và các năm tiếp theo", "Quý IV năm 2025 và các năm tiếp theo", "Giai đoạn 2026-2030 và
+# những năm tiếp theo": a start, nothing else.
+_ONWARD_RE = re.compile(
+    r"((?:19|20)\d{2})(?:\s*[-–]\s*(?:19|20)\d{2})?\s*(?:va|,)\s*(?:cac|nhung)\s+nam\s+(?:tiep theo|sau)"
+)
 _RANGE_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–]\s*((?:19|20)\d{2})(?!\d)")
 _YEAR_RE = re.compile(r"(?<![\d/.-])((?:19|20)\d{2})(?![\d/])")
-_DUE_RE = re.compile(r"\b(?:tr\w{1,3}c|cham nhat|han)\s*(?:ngay)?\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?")
-_QUARTER_RE = re.compile(r"\bquy\s*(iv|iii|ii|i|[1-4])\s*(?:/|nam)\s*(\d{4})")
+_DUE_RE = re.compile(
+    r"\b(?:tr\w{1,3}c|cham nhat|han)\s*(?:ngay)?\s*(\d{1,2})\s*(?:/|\s*thang)\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?"
+)
+_MONTH_DEADLINE_RE = re.compile(r"\b(?:xong|hoan thanh)\s+(?:trong|truoc)\s+thang\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})")
+_NOUN_BEFORE_RE = re.compile(r"\b(?:ke hoach|du toan|chuong trinh|bao cao|nhiem vu|cong tac)\b[^;:.()\d]{0,50}$")
+# "hằng năm (trước ngày 15 tháng 11)", "trước ngày 31/10 hằng năm": a recurring deadline.
+_RECURRING_DEADLINE_RE = re.compile(
+    r"\bh[ae]ng nam\s*\(?\s*(?:vao\s+)?tr\w{1,3}c\s*ngay"
+    r"|tr\w{1,3}c\s*ngay\s*\d{1,2}\s*(?:/|thang)\s*\d{1,2}\s*\)?\s*h[ae]ng nam"
+)
+_QUARTER_RE = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i|[1-4])\s*(?:/|-|–|,)?\s*(?:nam)?\s*(\d{4})")
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 
 
@@ -157,10 +173,28 @@ def parse_when(text: str, *, default_year: int | None = None, years: bool = True
     mostly name programmes and phases, not task times).
     """
     f = fold_same_length(text)
-    yearly = bool(_YEARLY_RE.search(f))
+    if years:
+        onward = _ONWARD_RE.search(f)
+        start = _FROM_DATE_RE.match(f)
+        if onward or start:
+            w = parse_when(_ONWARD_RE.sub(" ", f) if onward else "", default_year=default_year)
+            return When(
+                yearly=w.yearly,
+                ongoing=w.ongoing,
+                from_year=int((onward or start)[1]),  # type: ignore[index]
+            )
+    # "hằng năm" qualifying a noun ("kế hoạch … hằng năm", "dự toán hằng năm") is not a recurrence.
+    yearly = bool(_RECURRING_DEADLINE_RE.search(f)) or any(
+        not _NOUN_BEFORE_RE.search(f[max(0, y.start() - 60) : y.start()]) for y in _YEARLY_RE.finditer(f)
+    )
     ongoing = years and bool(_ONGOING_RE.search(f))
     due: str | None = None
     m = _DUE_RE.search(f)
+    mm_due = _MONTH_DEADLINE_RE.search(f)
+    if mm_due and (m is None or mm_due.start() < m.start()):
+        # The first printed deadline is the due one ("xong trong tháng 12/2025; … trước ngày 15/11").
+        m = None
+        due = _iso(int(mm_due[2]), int(mm_due[1]), None)
     if m:
         day, month = int(m[1]), int(m[2])
         year = int(m[3]) if m[3] else None
@@ -174,6 +208,8 @@ def parse_when(text: str, *, default_year: int | None = None, years: bool = True
         q = _QUARTER_RE.search(f)
         mm = _MONTH_DATE.search(f)
         if q:
+            # A window of quarters ("Quý IV/2025 - Quý II/2026") is due at its end.
+            q = list(_QUARTER_RE.finditer(f))[-1] if re.search(r"\bqu[yi]\b.*[-–]\s*qu[yi]\b", f) else q
             due = f"{q[2]}-Q{_ROMAN_Q.get(q[1], 0) or int(q[1])}"
         elif mm:
             due = _iso(int(mm[2]), int(mm[1]), None)

@@ -109,7 +109,7 @@ def _narrative_spans(layout: Layout, kind: str, title_line: int | None) -> list[
 
 
 def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list[Named]]]:
-    spans: list[tuple[Span, list[Named]]] = []
+    spans: list[tuple[Span, list[Named]]] = [((x.start, x.end), []) for x in layout.closing]
     for section in layout.sections:
         if section.kind in ("purpose", "content", "budget"):
             continue

@@ -65,6 +65,7 @@ class Layout:
     first_section: int  # index of the first section heading (or numbered item)
     end: int  # index of the first line of the closing block (Nơi nhận, signature)
     headings: frozenset[int] = frozenset()  # lines printed as emphasised headings
+    closing: list[Line] = field(default_factory=list)  # the plan's closing paragraphs, no item's
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
@@ -296,8 +297,9 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
 
     for section in sections:
         _fold_field_labels(section.items)
+    closing = _closing_paragraphs(sections)
     body_start = 0
-    return Layout(text, lines, sections, body_start, first_section, end, headings)
+    return Layout(text, lines, sections, body_start, first_section, end, headings, closing)
 
 
 # "a) Nhiệm vụ: … / b) Cơ quan thực hiện: … / c) Thời gian thực hiện: …" are fields of one task.
@@ -321,6 +323,31 @@ def _fold_field_labels(items: list[Item]) -> None:
             for child in lettered:
                 item.body.extend([child.heading, *child.body])
             item.children = [c for c in item.children if not c.path[-1].isalpha()]
+
+
+_CLOSING_RE = re.compile(
+    r"^(?:trong qua trinh (?:to chuc )?(?:trien khai )?(?:thuc hien|trien khai)|tren day la|"
+    r"k\w{0,2} hoach nay (?:thay the|co hieu luc)|(?:uy ban nhan dan|ubnd|chu tich)\b.{0,60}?\byeu cau\b|"
+    r"yeu cau (?:cac|thu truong|giam doc|chu tich))"
+)
+_BULLET_RE = re.compile(r"^[-+•*]\s")
+
+
+def _closing_paragraphs(sections: list[Section]) -> list[Line]:
+    """The closing paragraphs after a plan's last item ("Trong quá trình thực hiện, nếu có khó khăn
+    …", "Ủy ban nhân dân tỉnh yêu cầu …"): they are not that item's text."""
+    body = [s for s in sections if s.kind in ("content", "implementation", "other", "budget", "purpose")]
+    if not body or not body[-1].items:
+        return []
+    last = body[-1].items[-1]
+    while last.children:
+        last = last.children[-1]
+    for i, line in enumerate(last.body):
+        if not _BULLET_RE.match(line.text) and _CLOSING_RE.match(fold_same_length(line.text)):
+            closing = last.body[i:]
+            del last.body[i:]
+            return closing
+    return []
 
 
 def leaves(items: list[Item]) -> list[Item]:

@@ -108,7 +108,10 @@ def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
     names = parse_agency_list(head_clean, start)
     if names and _consumes(head_clean, names, start):
         return names, True, False
-    if is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded):
+    short = len(head_clean.split()) <= 12
+    if short and (
+        is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded)
+    ):
         return names, True, not names
     whole = vocab.match_agency(head_clean)
     if whole is not None:
