@@ -144,7 +144,8 @@ def clean_agency_name(name: str) -> str:
     group = grammar().group.fullmatch(fold_same_length(name))
     if group is not None:
         name = _group_name(name)
-    if not _exact(name):
+    if not _exact(name) and _damaged(name):
+        # The vocabulary repairs OCR damage; a cleanly printed name is kept as printed.
         match = vocab.match_agency(name)
         if match is not None:
             name = _repair(name, match.name)
@@ -185,6 +186,12 @@ def group_levels(name: str) -> frozenset[str] | None:
 def is_tier_group(name: str) -> bool:
     """ "Ủy ban nhân dân cấp xã": a tier, named by whatever group of that tier the document prints."""
     return re.sub(r"^(?:uy ban nhan dan|ubnd)\s+", "", fold_same_length(name)) in _TIERS
+
+
+def _damaged(name: str) -> bool:
+    """Whether a syllable of ``name`` is spelled as no vocabulary name spells it ("Vin", "Phong")."""
+    known = vocab.name_syllables()
+    return _garbled(name) or any(w.casefold() not in known for w in re.findall(r"[^\W\d_]+", name))
 
 
 def _exact(name: str) -> bool:
@@ -263,7 +270,24 @@ def _split(text: str, folded: str) -> list[tuple[int, int, str]]:
         pieces.append((begin, i, sep))
         begin, sep = m.end(), ch if ch in ",;" else "va"
     pieces.append((begin, len(text), sep))
-    return [(a, b, s) for a, b, s in pieces if text[a:b].strip()]
+    return [p for a, b, s in pieces if text[a:b].strip() for p in _split_glued(text, folded, a, b, s)]
+
+
+_GLUED_HEAD_RE = re.compile(r"\s(?=(?:so|ban|uy ban|ubnd|bo|cuc|trung tam|van phong)\s)")
+
+
+def _split_glued(text: str, folded: str, a: int, b: int, sep: str) -> list[tuple[int, int, str]]:
+    """ "Sở Khoa học và Công nghệ Sở Công Thương" (a lost comma): two names, cut where a known name
+    ends and a capitalised head begins."""
+    for m in _GLUED_HEAD_RE.finditer(folded, a, b):
+        cut = m.start()
+        if (
+            text[cut + 1].isupper()
+            and text[cut - 1].isalpha()
+            and _vocab_names().fullmatch(folded[a:cut].strip(" +•*:"))
+        ):
+            return [(a, cut, sep), *_split_glued(text, folded, cut + 1, b, ",")]
+    return [(a, b, sep)]
 
 
 @cache
@@ -428,7 +452,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         head_here = bool(g.heads.match(piece_f)) or known
         stop = None
         garbled = _garbled(text[a:b])
-        if (not known or garbled) and not shared and not is_catchall(text[a:b]):
+        if (not known or garbled) and not shared and not is_catchall(text[a:b]) and _damaged(text[a:b]):
             fixed = _fuzzy_name(text[a:b], 84.0 if garbled else 90.0)
             if fixed is not None and not garbled and _key(fixed[0]).split()[:1] != _key(text[a:b]).split()[:1]:
                 fixed = None  # clean text must at least name the same kind of body
@@ -481,6 +505,17 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             name = ""
         elif vocab.match_agency(printed) is not None:
             name = printed
+        elif (
+            out
+            and sep == "va"
+            and printed[:1].islower()
+            and len(printed.split()) <= 6
+            and vocab.fold(printed.split()[0]) in vocab.fold(out[-1][0]).split()
+        ):
+            # "và" inside a name ("Ban Quản lý các khu công nghệ cao và khu công nghiệp").
+            prev_name, pa, _ = out[-1]
+            out[-1] = (prev_name + " và " + printed, pa, b)
+            name = ""
         else:
             break  # the list has ended: what follows is the sentence
         if name:

@@ -24,10 +24,11 @@ __all__ = ["find_tasks"]
 # "Đơn vị thực hiện:", "Cơ quan phối hợp:", "Kinh phí:" — a short label, then its value.
 _LABEL_RE = re.compile(
     r"^(?:[a-zđ]\)\s*)?[-+•*]?\s*((?:thoi gian|tien do|thoi han)[a-z ]{0,20}|(?:(?:co quan|don vi)[a-z ,/]{0,20}?)?"
-    r"(?:chu tri|phoi hop|thuc hien)[a-z ]{0,12}|kinh phi[a-z ]{0,15})\s*:\s*"
+    r"(?:chu tri|phoi hop|thuc hien)[a-z ()]{0,24}|kinh phi[a-z ]{0,15})\s*:\s*"
 )
 _SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
-_SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?v\S{1,3}(?=\s)")
+# "phối hợp với Y", and "phối hợp Y" without "với" (RULES 4).
+_SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?(?:v\S{1,3}(?=\s)|(?=\S))")
 _LEAD_RE = re.compile(r"\bch[uiy]\s+tri\b")
 _REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s+")
 _YEARLY_START_RE = re.compile(r"(?:^|[.;]\s+)h[ae]ng nam\s*,")
@@ -326,6 +327,35 @@ def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Ta
     return tasks
 
 
+def _inherit_heading_agency(task: Task, item: Item, parents: dict[int, Item], section: Section) -> Task:
+    """A lettered item under an agency-only heading ("1. Sở Khoa học và Công nghệ" / "a) …") is led by
+    that agency when it names no lead of its own."""
+    parent = parents.get(id(item))
+    if task.lead or parent is None or section.kind != "implementation" or not item.path[-1].isalpha():
+        return task
+    names, is_heading, _catchall = _heading_agencies(parent)
+    if not (is_heading and names):
+        return task
+    lead = _dedupe(list(names))
+    keys = {_agency_key(n.name) for n in lead}
+    return Task(
+        task.ref,
+        task.title,
+        lead,
+        tuple(n for n in task.support if _agency_key(n.name) not in keys),
+        task.when,
+        task.span,
+    )
+
+
+def _parents(items: list[Item], out: dict[int, Item]) -> dict[int, Item]:
+    for item in items:
+        for child in item.children:
+            out[id(child)] = item
+        _parents(item.children, out)
+    return out
+
+
 def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
     tasks: list[Task] = []
     appendices = [s for s in layout.sections if s.kind == "appendix"]
@@ -333,8 +363,10 @@ def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
     for section in layout.sections:
         if section.kind in ("content", "implementation"):
             prefix = section.roman or ""
+            parents = _parents(section.items, {})
             for item in leaves(section.items):
-                tasks.append(_task(item, prefix, section, default_year))
+                task = _task(item, prefix, section, default_year)
+                tasks.append(_inherit_heading_agency(task, item, parents, section))
         for table in section.tables:
             if section.kind == "appendix":
                 n = appendices.index(section) + 1

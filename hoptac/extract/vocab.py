@@ -647,6 +647,21 @@ def _syllable_roles() -> dict[str, str]:
 
 
 @cache
+def name_syllables() -> frozenset[str]:
+    """Every syllable, as spelled, of the vocabulary's agency names and Vietnamese places: a printed
+    name made only of these is clean text, not OCR damage to repair."""
+    words: set[str] = set()
+    for agency in agencies():
+        for name in (agency.name, *agency.aliases):
+            words.update(w.casefold() for w in re.findall(r"[^\W\d_]+", expand_abbreviations(name)))
+    for loc in localities():
+        if loc.country == "VN":
+            words.update(w.casefold() for w in re.findall(r"[^\W\d_]+", loc.name))
+    words.update(w.casefold() for w in _known_spellings())
+    return frozenset(words)
+
+
+@cache
 def _known_spellings() -> frozenset[str]:
     return frozenset(s.casefold() for s, _, _ in _syllable_rows())
 
