@@ -4,7 +4,7 @@
     bench/score_extraction.py [--dev DIR] [--verbose]
 
 Extracts every sample (hoptac/samples) and every document of the development set
-(../shared/extraction/dev by default, or --dev), scores each against its gold with the
+(tests/dev, a copy of ../shared/extraction/dev, or --dev), scores each against its gold with the
 format's own scorer (tests/gold/score.py) and prints the per-field F1 table.
 """
 
@@ -25,7 +25,7 @@ import score  # noqa: E402  (the format's scorer, standard library only)
 
 from hoptac.extract import extract_file  # noqa: E402
 
-DEFAULT_DEV = ROOT.parent / "shared" / "extraction" / "dev"
+DEFAULT_DEV = ROOT / "tests" / "dev"  # a copy of ../shared/extraction/dev
 
 
 def run(docs: list[Path], gold_dir: Path, verbose: bool) -> dict:
