@@ -244,7 +244,16 @@ def read_header(layout: Layout) -> Header:
     seen_number = False
     kind_seen = False
 
+    pending_key: str | None = None  # "Số hiệu:" alone, its value on the next cell line
     for line in lines[:limit]:
+        if pending_key is not None and line.text.strip(" |"):
+            meta[pending_key] = (line.text.strip(" |"), line)
+            pending_key = None
+            continue
+        key_only = _METADATA_RE.match(fold_same_length(line.text).strip(" |") + " x")
+        if key_only and line.text.strip(" |").endswith(":"):
+            pending_key = key_only[1]
+            continue
         cells = _cells(line)
         if len(cells) == 2 and line.text.startswith("|"):
             # A legal database's metadata table: "| Số hiệu | 1808/QĐ-UBND |".

@@ -15,16 +15,27 @@ from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_gro
 from hoptac.extract.citations import find_references
 from hoptac.extract.clean import Cleaned
 from hoptac.extract.find import find_money
+from hoptac.extract.genre import genre
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
 from hoptac.extract.narrative import find_events, find_reporting, headline_events
 from hoptac.extract.parties import find_parties, find_parties_in_body, find_period, most_printed
 from hoptac.extract.structure import Layout, leaves, structure
 from hoptac.extract.tasks import find_tasks
+from hoptac.extract.text import fold_same_length
 
 __all__ = ["resolve"]
 
-TASK_KINDS = {"ke_hoach", "quyet_dinh", "khac"}
+# What each genre may give beyond its header and references (the genre gate).
+NARRATIVE_GENRES = {"plan", "letter", "news", "agreement", "report", "decision"}
+BUDGET_GENRES = {"plan", "letter", "agreement", "report", "decision", "other"}
+# Money that is charged, achieved or asked for, not committed: fines, fees, prices, revenue.
+_NOT_BUDGET_RE = re.compile(
+    r"\b(?:phat|xu phat|le phi|muc thu|muc chi|dinh muc|gia ban|gia tri hang hoa|thu nhap|luong"
+    r"|tong thu|thu ngan sach|kien nghi)\b"
+)
+# A threshold or a rate, not a sum: "có giá trị từ 500 triệu đồng", "40.000 đồng/giờ".
+_THRESHOLD_RE = re.compile(r"(?:gia tri|tu|tren|duoi|toi da|toi thieu|khong qua|vuot|den|=)\s*$")
 # Documents whose parties may be named anywhere in the body, not only in the title.
 BODY_PARTY_KINDS = {"tin_bai", "cong_van", "thong_bao", "bao_cao"}
 _YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–])")
@@ -96,7 +107,7 @@ def _narrative_spans(layout: Layout, kind: str, title_line: int | None) -> list[
     """Where events can be reported: a plan's preamble; everything but the work items elsewhere."""
     start_line = (title_line + 1) if title_line is not None else 0
     start = layout.lines[start_line].start if start_line < len(layout.lines) else len(layout.text)
-    if kind in TASK_KINDS:
+    if kind in ("ke_hoach", "quyet_dinh", "khac"):
         end_line = min(layout.first_section, layout.end)
         end = layout.lines[end_line].start if end_line < len(layout.lines) else len(layout.text)
         return [(start, end)] if end > start else []
@@ -135,8 +146,9 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         m = _YEAR_IN_TITLE_RE.search(title.name)
         plan_year = int(m[1]) if m else None
     default_year = plan_year or header.year
+    kind_of_text = genre(info, [x.text for x in layout.lines[: (header.title_line or 0) + 12]])
 
-    tasks = find_tasks(layout, default_year) if kind in TASK_KINDS else []
+    tasks = find_tasks(layout, default_year) if kind_of_text == "plan" else []
     exclude = {re.sub(r"\s+", "", vocab.fold(info.number.name))} if info.number else set()
     province = header.place if header.level in (None, "tỉnh") else None
     body_start = (
@@ -158,20 +170,27 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
             at = text.find(r.number, at + 1)
     if info.date:
         ref_spans.append(info.date.span)
-    events = find_events(
-        text,
-        _narrative_spans(layout, kind, header.title_line),
-        year=header.year or plan_year,
-        exclude=ref_spans,
+    narrative = kind_of_text in NARRATIVE_GENRES
+    events = (
+        find_events(
+            text, _narrative_spans(layout, kind, header.title_line), year=header.year or plan_year, exclude=ref_spans
+        )
+        if narrative
+        else []
     )
-    if kind == "tin_bai":
+    if kind == "tin_bai" and narrative:
         events += headline_events(title, events)
-    reporting = find_reporting(text, _reporting_spans(layout, tasks), year=plan_year) if kind in TASK_KINDS else []
+    reporting = find_reporting(text, _reporting_spans(layout, tasks), year=plan_year) if kind_of_text == "plan" else []
 
     budget: list[Budget] = []
     seen_amounts: set[int] = set()
     money_end = layout.lines[layout.end].start if layout.end < len(layout.lines) else len(text)
-    for amount, span in find_money(text, 0, money_end):
+    money = find_money(text, 0, money_end) if kind_of_text in BUDGET_GENRES else []
+    for amount, span in money:
+        line_start = text.rfind("\n", 0, span[0]) + 1
+        before = fold_same_length(text[max(line_start, span[0] - 200) : span[0]])
+        if _NOT_BUDGET_RE.search(before) or _THRESHOLD_RE.search(before) or text[span[1] : span[1] + 1] == "/":
+            continue
         if amount not in seen_amounts:
             seen_amounts.add(amount)
             budget.append(Budget(amount, "VND", span))
@@ -180,9 +199,11 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
     if info.issuer is not None:
         m = re.search(r"\b((?:tỉnh|huyện|thành phố|thị xã) .+)$", info.issuer.name)
         home = m[1] if m else None
-    parties = find_parties(title, home) if title else []
-    if kind in BODY_PARTY_KINDS and not (
-        any(p.country == "VN" for p in parties) and any(p.country != "VN" for p in parties)
+    parties = find_parties(title, home) if title and narrative else []
+    if (
+        narrative
+        and kind in BODY_PARTY_KINDS
+        and not (any(p.country == "VN" for p in parties) and any(p.country != "VN" for p in parties))
     ):
         body_parties = find_parties_in_body(text, 0, money_end)
         if not parties:

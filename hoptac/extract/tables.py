@@ -28,6 +28,7 @@ from hoptac.extract.text import fold_same_length
 __all__ = ["is_header_row", "pipe_cell_tables"]
 
 _MAX_CELL_LINES = 60
+_MAX_HEADER_CELL = 80
 _HEADER_WORD_RE = re.compile(
     r"^(?:stt|tt|so tt)$|noi dung|nhiem vu|chu tri|phoi hop|thoi gian|thoi han|tien do|san pham|^ten\b|hoat dong"
 )
@@ -36,8 +37,10 @@ _STT_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 def is_header_row(cells: list[str]) -> bool:
     """Whether a row names the columns of a data table (at least two column words)."""
+    if len(cells) < 3 or any(len(c) > _MAX_HEADER_CELL for c in cells):
+        return False  # column names are short; a layout table holds whole paragraphs
     hits = sum(1 for c in cells if _HEADER_WORD_RE.search(fold_same_length(c.strip(" *\ue000")).lower()))
-    return len(cells) >= 3 and hits >= 2
+    return hits >= 2
 
 
 def _rows(segments: list[list[str]]) -> list[list[str]]:
