@@ -6,7 +6,9 @@
   rows of every model and the size and sha256 of every member;
 - ``data.jsonl``: every row of every model, one JSON object a line, as Django's ``dumpdata``
   writes it (content types and permissions are left out: ``migrate`` makes them, and rows that
-  point to them do so by natural key; so is the search index, rebuilt after a restore);
+  point to them do so by natural key; so is the search index, rebuilt after a restore; so are
+  login sessions and failed-login counters; calendar keys are written as random stand-ins and
+  renewed on restore);
 - ``files/…``: the uploaded files the rows refer to (``MEDIA_ROOT``, under ``HOPTAC_DATA_DIR``).
 
 It can run while the application serves: the rows are read in one transaction (REPEATABLE READ on
@@ -31,6 +33,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import tarfile
 import tempfile
 import zlib
@@ -50,8 +53,12 @@ VERSION = 1
 EXCLUDED = ("contenttypes", "auth.permission")
 # Apps whose tables only index the others: not dumped, rebuilt by their command when restored.
 DERIVED = {"search": "rebuild_search_index"}
-# Passing state, not records: failed-login counters (django-axes), which expire within the hour.
-TRANSIENT = ("axes",)
+# Passing state, not records: failed-login counters (django-axes), which expire within the hour, and
+# login sessions, which are live credentials (a restored installation asks everyone to log in again).
+TRANSIENT = ("axes", "sessions")
+# Secrets in URLs (calendar subscriptions): never written to a backup as they are, and renewed on
+# restore, so neither the live key nor the one in the file opens anything afterwards.
+RENEWED = {"cycle.calendartoken": "key"}
 CHUNK = 1024 * 1024
 # About 150 bytes a stored file: millions of files. Past that, a manifest is not one hoptac wrote.
 MAX_MANIFEST = 512 * 1024 * 1024
@@ -142,13 +149,34 @@ def _dump(path: Path) -> None:
     with open(path, "w", encoding="utf-8") as stream:
         for model in models:
             if model in wanted:
+                rows = model._base_manager.order_by(model._meta.pk.name).iterator()
+                secret = RENEWED.get(model._meta.label_lower)
+                if secret:
+                    rows = (_with_new_secret(row, secret) for row in rows)
                 serializers.serialize(
                     "jsonl",
-                    model._base_manager.order_by(model._meta.pk.name).iterator(),
+                    rows,
                     stream=stream,
                     use_natural_foreign_keys=True,
                     cls=ExactEncoder,
                 )
+
+
+def _with_new_secret(row: Any, field: str) -> Any:
+    setattr(row, field, secrets.token_urlsafe(24))
+    return row
+
+
+def _renew_secrets() -> None:
+    """Every key of ``RENEWED`` given a fresh value (after loading a backup)."""
+    from django.apps import apps
+
+    for label, field in RENEWED.items():
+        app_label, model_name = label.split(".")
+        if not apps.is_installed(f"hoptac.{app_label}"):
+            continue
+        for row in apps.get_model(app_label, model_name)._base_manager.all():
+            _with_new_secret(row, field).save(update_fields=[field])
 
 
 def _referenced_files() -> list[str]:
@@ -396,6 +424,7 @@ def restore(path: str | os.PathLike[str]) -> BackupResult:
                             f"{source}: số bản ghi {k} sau khi nạp là {counts.get(k, 0)}, "
                             f"tệp sao lưu ghi {expected.get(k, 0)}: đã hủy khôi phục"
                         )
+                    _renew_secrets()
                     for label, command in DERIVED.items():
                         if apps.is_installed(f"hoptac.{label}"):
                             call_command(command, stdout=io.StringIO())

@@ -474,3 +474,49 @@ def test_an_oversized_member_is_refused_before_it_is_written(tmp_path: Path) -> 
             f"hoptac: {big}: data.jsonl trong tệp sao lưu bị hỏng (sai kích thước)"
         ]
         assert snapshot(target) == empty
+
+
+# A logged-in session, a calendar subscription and an API token, then what a backup file shows of them.
+SECRETS = """
+from hoptac.web import setup
+setup()
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from hoptac.cycle.models import CalendarToken
+lan = get_user_model().objects.get(username="lan")
+session = SessionStore()
+session["_auth_user_id"] = str(lan.pk)
+session.create()
+print(session.session_key, CalendarToken.for_user(lan).key)
+"""
+
+KEYS = """
+from hoptac.web import setup
+setup()
+from django.contrib.sessions.models import Session
+from hoptac.cycle.models import CalendarToken
+from hoptac.records.models import ApiToken
+print(Session.objects.count(), ApiToken.objects.count(), *CalendarToken.objects.values_list("key", flat=True))
+"""
+
+
+def test_a_backup_holds_no_session_and_no_live_calendar_key(tmp_path: Path) -> None:
+    """Sessions are left out; a calendar key is neither in the file nor valid after a restore."""
+    if PG_URL:
+        pytest.skip("SQLite only: runs on the SQLite pass")
+    archive = tmp_path / "bi-mat.tar.gz"
+    with installation(tmp_path, "sqlite") as source, installation(tmp_path, "sqlite") as target:
+        populate(source)
+        session_key, calendar_key = python(source, SECRETS).split()
+        hoptac(source, "backup", str(archive))
+        with tarfile.open(archive, "r:gz") as tar:
+            f = tar.extractfile("data.jsonl")
+            assert f is not None
+            data = f.read().decode()
+        assert '"model": "sessions.session"' not in data and session_key not in data
+        assert '"model": "cycle.calendartoken"' in data and calendar_key not in data
+        (in_file,) = [json.loads(line)["fields"]["key"] for line in data.splitlines() if "cycle.calendartoken" in line]
+        hoptac(target, "restore", str(archive))
+        sessions, api_tokens, restored_key = python(target, KEYS).split()
+        assert sessions == "0" and api_tokens == "1"
+        assert restored_key not in (calendar_key, in_file)
