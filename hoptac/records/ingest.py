@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hoptac.errors import ExtractError, HoptacError
+from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
 from hoptac.records import audit
 from hoptac.records.models import (
     Agency,
@@ -96,17 +98,30 @@ def get_office(code: str | None = None) -> Office:
     return office
 
 
-def ingest_path(path: str | Path, office: Office, user: Any = None) -> IngestResult:
+def ingest_path(path: str | Path, office: Office, user: Any = None, max_bytes: int = MAX_BYTES) -> IngestResult:
+    """Ingest one file; its size is checked before a byte of it is read."""
     p = Path(path)
     try:
-        data = p.read_bytes()
+        st = p.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise HoptacError(f"{p}: là thư mục, không phải tệp")
+        if not stat.S_ISREG(st.st_mode):
+            raise HoptacError(f"{p}: không phải tệp thông thường")
+        if st.st_size > max_bytes:
+            raise HoptacError(f"{p}: tệp quá lớn ({_mb(st.st_size)} MB; giới hạn {_mb(max_bytes)} MB)")
+        with open(p, "rb") as f:
+            data = f.read(max_bytes + 1)  # the file may have grown since
     except FileNotFoundError:
         raise HoptacError(f"{p}: không tìm thấy tệp") from None
-    except IsADirectoryError:
-        raise HoptacError(f"{p}: là thư mục, không phải tệp") from None
     except OSError as exc:
         raise HoptacError(f"{p}: không đọc được tệp ({exc.strerror})") from None
+    if len(data) > max_bytes:
+        raise HoptacError(f"{p}: tệp quá lớn (hơn {_mb(max_bytes)} MB)")
     return ingest_bytes(data, p.name, office, user)
+
+
+def _mb(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
 def ingest_bytes(
