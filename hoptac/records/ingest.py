@@ -14,7 +14,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -26,6 +25,7 @@ from django.utils import timezone
 
 from hoptac.errors import ExtractError, HoptacError
 from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
+from hoptac.files import read_file
 from hoptac.records import audit
 from hoptac.records.models import (
     Agency,
@@ -101,27 +101,7 @@ def get_office(code: str | None = None) -> Office:
 def ingest_path(path: str | Path, office: Office, user: Any = None, max_bytes: int = MAX_BYTES) -> IngestResult:
     """Ingest one file; its size is checked before a byte of it is read."""
     p = Path(path)
-    try:
-        st = p.stat()
-        if stat.S_ISDIR(st.st_mode):
-            raise HoptacError(f"{p}: là thư mục, không phải tệp")
-        if not stat.S_ISREG(st.st_mode):
-            raise HoptacError(f"{p}: không phải tệp thông thường")
-        if st.st_size > max_bytes:
-            raise HoptacError(f"{p}: tệp quá lớn ({_mb(st.st_size)} MB; giới hạn {_mb(max_bytes)} MB)")
-        with open(p, "rb") as f:
-            data = f.read(max_bytes + 1)  # the file may have grown since
-    except FileNotFoundError:
-        raise HoptacError(f"{p}: không tìm thấy tệp") from None
-    except OSError as exc:
-        raise HoptacError(f"{p}: không đọc được tệp ({exc.strerror})") from None
-    if len(data) > max_bytes:
-        raise HoptacError(f"{p}: tệp quá lớn (hơn {_mb(max_bytes)} MB)")
-    return ingest_bytes(data, p.name, office, user)
-
-
-def _mb(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+    return ingest_bytes(read_file(p, max_bytes), p.name, office, user)
 
 
 def ingest_bytes(
@@ -438,9 +418,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
     counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "dẫn chiếu": 0}
     plan = None
     if doc.kind == "ke_hoach" or tasks:
-        budget = sum(
-            int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND"
-        )
+        budget = sum(int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND")
         plan = Plan.objects.create(
             office=office,
             document=doc,
@@ -492,10 +470,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
         if not number:
             continue
         target = (
-            Document.objects.filter(office=office, number__iexact=number)
-            .exclude(pk=doc.pk)
-            .order_by("-id")
-            .first()
+            Document.objects.filter(office=office, number__iexact=number).exclude(pk=doc.pk).order_by("-id").first()
         )
         DocumentLink.objects.create(
             office=office,

@@ -139,7 +139,8 @@ def test_ingest_does_not_follow_links_out_of_the_folder(db: Any, tmp_path: Path,
     assert not Document.objects.filter(text__contains="root:").exists()
 
 
-def test_ingest_checks_the_size_before_reading(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("command", "name", "code"), [("ingest", "to.txt", 1), ("import", "to.xlsx", 2)])
+def test_a_file_size_is_checked_before_reading(tmp_path: Path, command: str, name: str, code: int) -> None:
     """A 3 GB sparse file is refused by its size, quickly, in a process that could not even hold it."""
     import resource
     import subprocess
@@ -148,7 +149,7 @@ def test_ingest_checks_the_size_before_reading(tmp_path: Path) -> None:
 
     from tests.records.test_backup import env_for
 
-    big = tmp_path / "to.txt"
+    big = tmp_path / name
     with open(big, "wb") as f:
         f.truncate(3 * 1024**3)
     env = env_for(tmp_path / "data", "sqlite")
@@ -158,7 +159,7 @@ def test_ingest_checks_the_size_before_reading(tmp_path: Path) -> None:
 
     start = time.monotonic()
     proc = subprocess.run(
-        [sys.executable, "-m", "hoptac", "ingest", "-q", str(big)],
+        [sys.executable, "-m", "hoptac", command, str(big)],
         env=env,
         capture_output=True,
         text=True,
@@ -166,5 +167,5 @@ def test_ingest_checks_the_size_before_reading(tmp_path: Path) -> None:
         preexec_fn=cap,
     )
     lines = proc.stderr.strip().splitlines()
-    assert proc.returncode == 1 and lines == [f"hoptac: {big}: tệp quá lớn (3072,0 MB; giới hạn 20,0 MB)"], lines
+    assert proc.returncode == code and lines == [f"hoptac: {big}: tệp quá lớn (3072,0 MB; giới hạn 20,0 MB)"], lines
     assert time.monotonic() - start < 60
