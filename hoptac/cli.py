@@ -170,6 +170,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from hoptac.records import demo
 
         demo.load(sys.stderr)
+    from hoptac.records import pending
+
+    pending.clean()  # uploads left waiting for their review for more than a day
     from hoptac.web.server import check_port, serve
     from hoptac.web.wsgi import application
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import os
 import stat
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hoptac.errors import HoptacError
 
-__all__ = ["check_size", "read_file", "read_upload"]
+__all__ = ["check_size", "read_file", "read_upload", "short_name"]
 
 
 def _mb(size: int) -> str:
@@ -49,3 +49,13 @@ def read_upload(upload: Any, max_bytes: int) -> bytes:
     data: bytes = upload.read(max_bytes + 1)
     check_size(upload.name or "tệp", len(data), max_bytes)
     return data
+
+
+def short_name(name: str, limit: int) -> str:
+    """``name`` cut to ``limit`` characters, keeping its extension (which says what the file is)."""
+    if len(name) <= limit:
+        return name
+    suffix = PurePosixPath(name).suffix
+    if not suffix or len(suffix) >= limit // 2:
+        return name[:limit]
+    return name[: limit - len(suffix)] + suffix

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from hoptac.errors import ExtractError, HoptacError
 from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
-from hoptac.files import read_file
+from hoptac.files import read_file, short_name
 from hoptac.records import audit
 from hoptac.records.models import (
     Agency,
@@ -160,7 +160,7 @@ def save_extraction(
     digest = sha256(data)
     doc = Document(
         office=office,
-        filename=filename[:255],
+        filename=short_name(filename, 255),
         sha256=digest,
         text=text,
         extraction=extraction,
