@@ -6,7 +6,9 @@
   rows of every model and the size and sha256 of every member;
 - ``data.jsonl``: every row of every model, one JSON object a line, as Django's ``dumpdata``
   writes it (content types and permissions are left out: ``migrate`` makes them, and rows that
-  point to them do so by natural key; so is the search index, rebuilt after a restore);
+  point to them do so by natural key; so is the search index, rebuilt after a restore; so are
+  login sessions and failed-login counters; calendar keys are written as random stand-ins and
+  renewed on restore);
 - ``files/…``: the uploaded files the rows refer to (``MEDIA_ROOT``, under ``HOPTAC_DATA_DIR``).
 
 It can run while the application serves: the rows are read in one transaction (REPEATABLE READ on
@@ -31,6 +33,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 import tarfile
 import tempfile
 import zlib
@@ -42,7 +45,7 @@ from typing import Any
 from hoptac import __version__
 from hoptac.errors import HoptacError
 
-__all__ = ["FORMAT", "VERSION", "BackupError", "BackupResult", "backup", "read_manifest", "restore"]
+__all__ = ["FORMAT", "VERSION", "BackupError", "BackupResult", "backup", "read_manifest", "restore", "verify"]
 
 FORMAT = "hoptac-backup"
 VERSION = 1
@@ -50,9 +53,15 @@ VERSION = 1
 EXCLUDED = ("contenttypes", "auth.permission")
 # Apps whose tables only index the others: not dumped, rebuilt by their command when restored.
 DERIVED = {"search": "rebuild_search_index"}
-# Passing state, not records: failed-login counters (django-axes), which expire within the hour.
-TRANSIENT = ("axes",)
+# Passing state, not records: failed-login counters (django-axes), which expire within the hour, and
+# login sessions, which are live credentials (a restored installation asks everyone to log in again).
+TRANSIENT = ("axes", "sessions")
+# Secrets in URLs (calendar subscriptions): never written to a backup as they are, and renewed on
+# restore, so neither the live key nor the one in the file opens anything afterwards.
+RENEWED = {"cycle.calendartoken": "key"}
 CHUNK = 1024 * 1024
+# About 150 bytes a stored file: millions of files. Past that, a manifest is not one hoptac wrote.
+MAX_MANIFEST = 512 * 1024 * 1024
 
 
 class BackupError(HoptacError):
@@ -140,13 +149,34 @@ def _dump(path: Path) -> None:
     with open(path, "w", encoding="utf-8") as stream:
         for model in models:
             if model in wanted:
+                rows = model._base_manager.order_by(model._meta.pk.name).iterator()
+                secret = RENEWED.get(model._meta.label_lower)
+                if secret:
+                    rows = (_with_new_secret(row, secret) for row in rows)
                 serializers.serialize(
                     "jsonl",
-                    model._base_manager.order_by(model._meta.pk.name).iterator(),
+                    rows,
                     stream=stream,
                     use_natural_foreign_keys=True,
                     cls=ExactEncoder,
                 )
+
+
+def _with_new_secret(row: Any, field: str) -> Any:
+    setattr(row, field, secrets.token_urlsafe(24))
+    return row
+
+
+def _renew_secrets() -> None:
+    """Every key of ``RENEWED`` given a fresh value (after loading a backup)."""
+    from django.apps import apps
+
+    for label, field in RENEWED.items():
+        app_label, model_name = label.split(".")
+        if not apps.is_installed(f"hoptac.{app_label}"):
+            continue
+        for row in apps.get_model(app_label, model_name)._base_manager.all():
+            _with_new_secret(row, field).save(update_fields=[field])
 
 
 def _referenced_files() -> list[str]:
@@ -220,6 +250,12 @@ def backup(path: str | os.PathLike[str]) -> BackupResult:
             tar.add(data, arcname="data.jsonl")
             for name in files:
                 tar.add(media / name, arcname=f"files/{name}", recursive=False)
+        # Read back what was written (a file that changed meanwhile, a full disk …) before it counts.
+        try:
+            verify(archive)
+        except BackupError as exc:
+            why = str(exc).removeprefix(f"{archive}: ")
+            raise BackupError(f"{target}: bản sao lưu vừa ghi không đọc lại được ({why}); chưa ghi gì") from None
         try:
             os.replace(archive, target)
         except OSError as exc:
@@ -262,7 +298,9 @@ def _manifest(tar: tarfile.TarFile, path: Path) -> dict[str, Any]:
         f = tar.extractfile(member) if member is not None and member.name == "manifest.json" else None
         if f is None:
             raise BackupError(f"{path}: không phải tệp sao lưu của hoptac (thiếu manifest.json)")
-        manifest = json.loads(f.read(CHUNK))
+        if member is not None and member.size > MAX_MANIFEST:
+            raise BackupError(f"{path}: tệp sao lưu hỏng (manifest.json lớn bất thường)")
+        manifest = json.load(f)  # streamed from the archive, whatever its size
     except (tarfile.TarError, OSError, EOFError, ValueError, zlib.error):
         raise BackupError(f"{path}: tệp sao lưu hỏng (không đọc được manifest.json)") from None
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
@@ -276,8 +314,9 @@ def _manifest(tar: tarfile.TarFile, path: Path) -> dict[str, Any]:
     return manifest
 
 
-def _unpack(tar: tarfile.TarFile, manifest: dict[str, Any], staging: Path, path: Path) -> None:
-    """Unpack data.jsonl and the files into ``staging`` in one pass, each checked against the manifest."""
+def _unpack(tar: tarfile.TarFile, manifest: dict[str, Any], staging: Path | None, path: Path) -> None:
+    """Unpack data.jsonl and the files into ``staging`` in one pass, each checked against the manifest
+    (with no ``staging``, only check them)."""
     expected = {"data.jsonl": manifest.get("data") or {}}
     expected.update({f"files/{name}": info for name, info in manifest["files"].items()})
     try:
@@ -285,27 +324,53 @@ def _unpack(tar: tarfile.TarFile, manifest: dict[str, Any], staging: Path, path:
             info = expected.pop(member.name, None)
             if info is None:
                 continue  # the manifest, or a member this version does not know
-            shown = member.name.removeprefix("files/")
-            if not member.isfile():
-                raise BackupError(f"{path}: {shown} trong tệp sao lưu không phải tệp thường")
-            dest = staging / member.name
-            dest.parent.mkdir(parents=True, exist_ok=True)
-            digest, size = hashlib.sha256(), 0
-            source = tar.extractfile(member)
-            assert source is not None
-            with source, open(dest, "wb") as out:
-                while chunk := source.read(CHUNK):
-                    digest.update(chunk)
-                    size += len(chunk)
-                    out.write(chunk)
-            if digest.hexdigest() != info.get("sha256") or size != info.get("size"):
-                raise BackupError(f"{path}: {shown} trong tệp sao lưu bị hỏng (sai mã băm)")
+            dest = staging / member.name if staging is not None else None
+            _check_member(tar, member, info, dest, path)
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile):
         raise BackupError(f"{path}: tệp sao lưu hỏng hoặc bị cắt cụt") from None
     except OSError as exc:
         raise BackupError(f"{path}: không giải nén được ({exc.strerror or type(exc).__name__})") from None
     if expected:
         raise BackupError(f"{path}: tệp sao lưu thiếu {min(expected).removeprefix('files/')}")
+
+
+def _check_member(
+    tar: tarfile.TarFile, member: tarfile.TarInfo, info: dict[str, Any], dest: Path | None, path: Path
+) -> None:
+    """Check one member against its size and hash in the manifest, copying it to ``dest`` if given.
+
+    The size comes first, from the member's header: a member larger than the manifest says is refused
+    before a byte of it is written.
+    """
+    shown = member.name.removeprefix("files/")
+    if not member.isfile():
+        raise BackupError(f"{path}: {shown} trong tệp sao lưu không phải tệp thường")
+    if not isinstance(info, dict) or member.size != info.get("size"):
+        raise BackupError(f"{path}: {shown} trong tệp sao lưu bị hỏng (sai kích thước)")
+    digest = hashlib.sha256()
+    source = tar.extractfile(member)
+    assert source is not None
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(source)
+        out = None
+        if dest is not None:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            out = stack.enter_context(open(dest, "wb"))
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            if out is not None:
+                out.write(chunk)
+    if digest.hexdigest() != info.get("sha256"):
+        raise BackupError(f"{path}: {shown} trong tệp sao lưu bị hỏng (sai mã băm)")
+
+
+def verify(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """Read a backup through: its manifest, and every member against its size and hash; the manifest."""
+    p = Path(path)
+    with _open(p) as tar:
+        manifest = _manifest(tar, p)
+        _unpack(tar, manifest, None, p)
+    return manifest
 
 
 def _non_empty() -> tuple[int, str]:
@@ -359,6 +424,7 @@ def restore(path: str | os.PathLike[str]) -> BackupResult:
                             f"{source}: số bản ghi {k} sau khi nạp là {counts.get(k, 0)}, "
                             f"tệp sao lưu ghi {expected.get(k, 0)}: đã hủy khôi phục"
                         )
+                    _renew_secrets()
                     for label, command in DERIVED.items():
                         if apps.is_installed(f"hoptac.{label}"):
                             call_command(command, stdout=io.StringIO())

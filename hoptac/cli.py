@@ -86,17 +86,29 @@ def _django() -> None:
 
 
 def _ingest_files(paths: Sequence[str]) -> tuple[list[Path], list[str]]:
+    """The files to ingest, and one error line per path that is missing or a link leaving its folder.
+
+    In a folder, a link is followed only when it stays inside the folder: a link to /etc/passwd must not
+    become a document office users can read. A file named on the command line is taken as named.
+    """
     files: list[Path] = []
-    missing: list[str] = []
+    errors: list[str] = []
     for name in paths:
         p = Path(name)
         if p.is_dir():
-            files += sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in INGEST_SUFFIXES)
+            root = p.resolve()
+            for f in sorted(p.rglob("*")):
+                if not (f.is_file() and f.suffix.lower() in INGEST_SUFFIXES):
+                    continue
+                if f.resolve().is_relative_to(root):
+                    files.append(f)
+                else:
+                    errors.append(f"{f}: bỏ qua liên kết trỏ ra ngoài thư mục {p}")
         elif p.exists():
             files.append(p)
         else:
-            missing.append(name)
-    return files, missing
+            errors.append(f"{name}: không tìm thấy tệp hoặc thư mục")
+    return files, errors
 
 
 def _cmd_ingest(args: argparse.Namespace) -> int:
@@ -106,10 +118,10 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     from hoptac.records.ingest import get_office, ingest_path
 
     office = get_office(args.office or os.environ.get("HOPTAC_OFFICE") or None)
-    files, missing = _ingest_files(args.paths)
-    for name in missing:
-        print(f"hoptac: {name}: không tìm thấy tệp hoặc thư mục", file=sys.stderr)
-    failed, new, known = len(missing), 0, 0
+    files, errors = _ingest_files(args.paths)
+    for line in errors:
+        print(f"hoptac: {line}", file=sys.stderr)
+    failed, new, known = len(errors), 0, 0
     bar = tqdm(files, unit="tệp", file=sys.stderr, disable=args.quiet or None, leave=False)
     for path in bar:
         try:
@@ -158,6 +170,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         from hoptac.records import demo
 
         demo.load(sys.stderr)
+    from hoptac.records import pending
+
+    pending.clean()  # uploads left waiting for their review for more than a day
     from hoptac.web.server import check_port, serve
     from hoptac.web.wsgi import application
 

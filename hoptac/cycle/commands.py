@@ -94,15 +94,11 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _import(args: argparse.Namespace) -> int:
-    from hoptac.cycle.xlsx import import_xlsx
+    from hoptac.cycle.xlsx import MAX_BYTES, import_xlsx
+    from hoptac.files import read_file
 
     path: Path = args.file
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise HoptacError(f"{path}: không tìm thấy tệp") from None
-    except OSError as exc:
-        raise HoptacError(f"{path}: không đọc được tệp ({exc.strerror})") from None
+    data = read_file(path, MAX_BYTES)
     result = import_xlsx(data, path.name, _office(args.office))
     print(
         f"Đã nhập {path.name}: {result.rows} dòng, {result.texts} nội dung báo cáo mới, "

@@ -30,8 +30,10 @@ from hoptac.cycle.forms import AgencyReportForm, CompiledReportForm, ImportForm,
 from hoptac.cycle.models import AgencyReport, CalendarToken, CompiledReport, ReminderLog, ReportDue, ReportingRule
 from hoptac.cycle.remind import recipients, setting_of
 from hoptac.cycle.report import compile_texts, open_report, plans_of
+from hoptac.cycle.xlsx import MAX_BYTES as XLSX_MAX_BYTES
 from hoptac.cycle.xlsx import export_xlsx, import_xlsx
 from hoptac.errors import HoptacError
+from hoptac.files import read_upload
 from hoptac.records import audit, perms, progress
 from hoptac.records.models import Agency, Occurrence, Partner, Plan, ProgressReport
 
@@ -446,7 +448,7 @@ def compiled_import(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cycle_compiled", pk=report.pk)
     upload = form.cleaned_data["file"]
     try:
-        result = import_xlsx(upload.read(), upload.name, report.office, request.user)
+        result = import_xlsx(read_upload(upload, XLSX_MAX_BYTES), upload.name, report.office, request.user)
     except HoptacError as exc:
         messages.error(request, str(exc))
         return redirect("cycle_compiled", pk=report.pk)

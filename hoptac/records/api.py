@@ -16,9 +16,10 @@ from ninja.files import UploadedFile
 from ninja.security import APIKeyHeader, HttpBearer, SessionAuth
 
 from hoptac.errors import HoptacError
+from hoptac.files import read_upload
 from hoptac.records import audit, perms, progress, queries
 from hoptac.records.auth import WITH_PROFILE
-from hoptac.records.ingest import ingest_bytes
+from hoptac.records.ingest import MAX_BYTES, ingest_bytes
 from hoptac.records.models import (
     Agreement,
     ApiToken,
@@ -379,7 +380,7 @@ def upload_document(request: HttpRequest, file: File[UploadedFile]) -> Any:
     office = perms.office_of(request.user)
     if office is None:
         raise HttpError(400, "Quản trị toàn quốc hãy nhập văn bản bằng tài khoản của một văn phòng.")
-    result = ingest_bytes(file.read(), file.name or "document", office, request.user)
+    result = ingest_bytes(read_upload(file, MAX_BYTES), file.name or "document", office, request.user)
     return Reply(201 if result.created else 200, result.document)
 
 

@@ -24,6 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from hoptac.errors import ExtractError, HoptacError
+from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
+from hoptac.files import read_file, short_name
 from hoptac.records import audit
 from hoptac.records.models import (
     Agency,
@@ -96,17 +98,10 @@ def get_office(code: str | None = None) -> Office:
     return office
 
 
-def ingest_path(path: str | Path, office: Office, user: Any = None) -> IngestResult:
+def ingest_path(path: str | Path, office: Office, user: Any = None, max_bytes: int = MAX_BYTES) -> IngestResult:
+    """Ingest one file; its size is checked before a byte of it is read."""
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise HoptacError(f"{p}: không tìm thấy tệp") from None
-    except IsADirectoryError:
-        raise HoptacError(f"{p}: là thư mục, không phải tệp") from None
-    except OSError as exc:
-        raise HoptacError(f"{p}: không đọc được tệp ({exc.strerror})") from None
-    return ingest_bytes(data, p.name, office, user)
+    return ingest_bytes(read_file(p, max_bytes), p.name, office, user)
 
 
 def ingest_bytes(
@@ -165,7 +160,7 @@ def save_extraction(
     digest = sha256(data)
     doc = Document(
         office=office,
-        filename=filename[:255],
+        filename=short_name(filename, 255),
         sha256=digest,
         text=text,
         extraction=extraction,
@@ -423,9 +418,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
     counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "dẫn chiếu": 0}
     plan = None
     if doc.kind == "ke_hoach" or tasks:
-        budget = sum(
-            int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND"
-        )
+        budget = sum(int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND")
         plan = Plan.objects.create(
             office=office,
             document=doc,
@@ -477,10 +470,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
         if not number:
             continue
         target = (
-            Document.objects.filter(office=office, number__iexact=number)
-            .exclude(pk=doc.pk)
-            .order_by("-id")
-            .first()
+            Document.objects.filter(office=office, number__iexact=number).exclude(pk=doc.pk).order_by("-id").first()
         )
         DocumentLink.objects.create(
             office=office,

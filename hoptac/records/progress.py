@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
+from hoptac.files import short_name
 from hoptac.records import audit, perms
 from hoptac.records.models import Agency, Occurrence, Plan, ProgressReport, Status
 
@@ -58,7 +59,7 @@ def submit(
     )
     if attachment is not None:
         report.attachment = attachment
-        report.attachment_name = Path(attachment.name or "tep").name[:255]
+        report.attachment_name = short_name(Path(attachment.name or "tep").name, 255)
     try:
         with transaction.atomic():
             report.save()  # writes the attachment

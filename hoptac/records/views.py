@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hoptac.errors import HoptacError
-from hoptac.records import audit, perms, progress, queries, summary
+from hoptac.files import short_name
+from hoptac.records import audit, pending, perms, progress, queries, summary
 from hoptac.records.forms import (
     AgreementForm,
     AgreementStatusForm,
@@ -57,7 +57,6 @@ from hoptac.records.models import (
 from hoptac.web.security import protect_download
 
 CLOSED = (Status.DONE, Status.CANCELLED)
-PENDING_DIR = "pending"
 
 
 def _int(value: str | None) -> int | None:
@@ -595,11 +594,6 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _pending_path(user: Any, digest: str) -> Path:
-    """An upload waiting for its review, seen only by whoever uploaded it."""
-    return Path(settings.MEDIA_ROOT) / PENDING_DIR / str(user.pk) / digest
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def upload(request: HttpRequest) -> HttpResponse:
@@ -611,7 +605,7 @@ def upload(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             f = form.cleaned_data["file"]
             data = f.read()
-            name = Path(f.name).name[:200]
+            name = short_name(Path(f.name).name, 200)
             try:
                 read_document(data, name)
             except HoptacError as exc:
@@ -623,10 +617,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                 if existing is not None:
                     messages.info(request, _("Văn bản này đã có trong hệ thống."))
                     return redirect("document_detail", pk=existing.pk)
-                folder = _pending_path(request.user, digest)
-                folder.mkdir(parents=True, exist_ok=True)
-                (folder / "name").write_text(name, encoding="utf-8")
-                (folder / "data").write_bytes(data)
+                pending.save(request.user, digest, name, data)
                 return redirect("upload_review", digest=digest)
         status = 400
     return render(request, "records/upload.html", {"form": form}, status=status)
@@ -641,12 +632,10 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
     office = perms.office_of(request.user)
     if office is None:
         raise PermissionDenied(_("Quản trị toàn quốc hãy tải văn bản lên bằng tài khoản của một văn phòng."))
-    folder = _pending_path(request.user, digest)
-    try:
-        name = (folder / "name").read_text(encoding="utf-8")
-        data = (folder / "data").read_bytes()
-    except OSError:
-        raise Http404 from None
+    waiting = pending.load(request.user, digest)
+    if waiting is None:
+        raise Http404
+    name, data = waiting
     try:
         ex = read_document(data, name)
     except HoptacError as exc:
@@ -658,9 +647,7 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
         decisions, errors = parse_decisions(request.POST, extraction)
         if not errors:
             result = ingest_bytes(data, name, office, request.user, reviewed=True, decisions=decisions)
-            for child in folder.iterdir():
-                child.unlink(missing_ok=True)
-            folder.rmdir()
+            pending.remove(request.user, digest)
             messages.success(
                 request, _("Đã lưu văn bản.") if result.created else _("Văn bản này đã có trong hệ thống.")
             )

@@ -39,6 +39,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "hoptac.web.security.RequestSizeLimitMiddleware",
+    "hoptac.web.nul.RefuseNulMiddleware",
     "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into its page
 ]
 

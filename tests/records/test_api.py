@@ -245,3 +245,18 @@ def test_task_list_filters_and_isolation(world: World) -> None:
 def test_openapi_schema_is_served(client: Client) -> None:
     r = client.get("/api/openapi.json")
     assert r.status_code == 200 and "/api/tasks" in r.json()["paths"]
+
+
+def test_api_upload_too_large_is_one_json_error(world: Any, client: Any) -> None:
+    """The upload's size is checked (``hoptac.files.read_upload``) before it is read; nothing is stored."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from hoptac.records.models import Document
+
+    client.force_login(world.users["officer"])
+    before = Document.objects.count()
+    big = SimpleUploadedFile("to.txt", b"a" * (21 * 1024 * 1024), content_type="text/plain")
+    response = client.post("/api/documents", {"file": big})
+    assert response.status_code == 400
+    assert response.json()["detail"] == "to.txt: tệp quá lớn (21,0 MB; giới hạn 20,0 MB)"
+    assert Document.objects.count() == before

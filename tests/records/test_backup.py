@@ -307,7 +307,7 @@ def test_bad_backups_are_refused_and_change_nothing(tmp_path: Path) -> None:
         (not_ours, "thiếu manifest.json"),
         (truncated, "hỏng hoặc bị cắt cụt"),
         (newer, "phiên bản định dạng sao lưu 2 không được hỗ trợ"),
-        (bad_file, "bị hỏng (sai mã băm)"),
+        (bad_file, "trong tệp sao lưu bị hỏng"),
         (bad_row, "cơ sở dữ liệu không thay đổi"),
     ]
     with installation(tmp_path, "sqlite") as target:
@@ -378,3 +378,145 @@ def test_backup_while_the_application_writes(tmp_path: Path, kind: str) -> None:
         # Writes happened before the snapshot and after it: the backup ran while the writer did.
         assert 0 < rows < 3 * written
         assert rows % 3 == 0 and version - version_before == rows
+
+
+# Ten thousand stored files: a manifest well past 1 MiB.
+MANY = """
+import hashlib, sys
+from pathlib import Path
+from hoptac.cli import main
+assert main(["ingest", "-q", sys.argv[1]]) == 0  # migrates first, makes the office
+from django.conf import settings
+from hoptac.records.models import Document, Office
+office = Office.objects.get()
+media = Path(settings.MEDIA_ROOT)
+docs = []
+for i in range(int(sys.argv[2])):
+    data = f"Công văn số {i}".encode()
+    digest = hashlib.sha256(data).hexdigest()
+    name = f"documents/{digest[:2]}/{digest}.txt"
+    (media / name).parent.mkdir(parents=True, exist_ok=True)
+    (media / name).write_bytes(data)
+    docs.append(Document(office=office, filename=f"cv-{i}.txt", sha256=digest, file=name, text=data.decode()))
+Document.objects.bulk_create(docs, batch_size=1000)
+"""
+
+
+def test_a_backup_of_ten_thousand_files_restores(tmp_path: Path) -> None:
+    """The manifest (here about 2 MB) is read whole, not its first 1 MiB."""
+    if PG_URL:
+        pytest.skip("SQLite only: runs on the SQLite pass")
+    archive = tmp_path / "lon.tar.gz"
+    with installation(tmp_path, "sqlite") as source, installation(tmp_path, "sqlite") as target:
+        python(source, MANY, str(SAMPLES / "000_eabd0ee19746f845.txt"), "10000")
+        hoptac(source, "backup", str(archive))
+        with tarfile.open(archive, "r:gz") as tar:
+            member = tar.next()
+            assert member is not None and member.name == "manifest.json" and member.size > 1024 * 1024
+        out = hoptac(target, "restore", str(archive)).stdout
+        assert out.startswith("Đã khôi phục") and "10001 tệp" in out
+        assert media_files(target) == media_files(source)
+
+
+def test_backup_reads_back_what_it_wrote(tmp_path: Path) -> None:
+    """``verify`` reads a whole archive through; a member that does not match its manifest is refused."""
+    if PG_URL:
+        pytest.skip("SQLite only: runs on the SQLite pass")
+    archive, bad = tmp_path / "tot.tar.gz", tmp_path / "hong.tar.gz"
+    with installation(tmp_path, "sqlite") as source:
+        populate(source)
+        hoptac(source, "backup", str(archive))
+    check = (
+        "import sys\nfrom hoptac.backup import BackupError, verify\n"
+        "try:\n    print(len(verify(sys.argv[1])['files']))\n"
+        "except BackupError as exc:\n    print(exc)\n"
+    )
+    env = env_for(tmp_path / "none", "sqlite")
+    assert python(env, check, str(archive)).strip() == "7"
+    _tamper(archive, bad, lambda name, data: data[::-1] if name == "data.jsonl" else data)
+    assert "data.jsonl trong tệp sao lưu bị hỏng (sai mã băm)" in python(env, check, str(bad))
+
+
+def _oversized_data(name: str, data: bytes) -> bytes:
+    """data.jsonl grown to 200 MB (zeros: a small archive), the manifest still saying its old size."""
+    return data + b"\0" * (200 * 1024 * 1024) if name == "data.jsonl" else data
+
+
+def test_an_oversized_member_is_refused_before_it_is_written(tmp_path: Path) -> None:
+    """Restore stops at the size the manifest declares: with writes capped at 64 MB, the restore still
+    fails on the size, not on the disk."""
+    import resource
+
+    if PG_URL:
+        pytest.skip("SQLite only: runs on the SQLite pass")
+    archive, big = tmp_path / "tot.tar.gz", tmp_path / "to.tar.gz"
+    with installation(tmp_path, "sqlite") as source:
+        populate(source)
+        hoptac(source, "backup", str(archive))
+    _tamper(archive, big, _oversized_data)
+    assert big.stat().st_size < 10 * 1024 * 1024
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024 * 1024, 64 * 1024 * 1024))
+
+    with installation(tmp_path, "sqlite") as target:
+        hoptac(target, "manage", "migrate", "-v", "0")
+        empty = snapshot(target)
+        proc = subprocess.run(
+            [sys.executable, "-m", "hoptac", "restore", str(big)],
+            env=target,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            preexec_fn=cap,
+        )
+        assert proc.returncode == 2 and proc.stderr.strip().splitlines() == [
+            f"hoptac: {big}: data.jsonl trong tệp sao lưu bị hỏng (sai kích thước)"
+        ]
+        assert snapshot(target) == empty
+
+
+# A logged-in session, a calendar subscription and an API token, then what a backup file shows of them.
+SECRETS = """
+from hoptac.web import setup
+setup()
+from django.contrib.auth import get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from hoptac.cycle.models import CalendarToken
+lan = get_user_model().objects.get(username="lan")
+session = SessionStore()
+session["_auth_user_id"] = str(lan.pk)
+session.create()
+print(session.session_key, CalendarToken.for_user(lan).key)
+"""
+
+KEYS = """
+from hoptac.web import setup
+setup()
+from django.contrib.sessions.models import Session
+from hoptac.cycle.models import CalendarToken
+from hoptac.records.models import ApiToken
+print(Session.objects.count(), ApiToken.objects.count(), *CalendarToken.objects.values_list("key", flat=True))
+"""
+
+
+def test_a_backup_holds_no_session_and_no_live_calendar_key(tmp_path: Path) -> None:
+    """Sessions are left out; a calendar key is neither in the file nor valid after a restore."""
+    if PG_URL:
+        pytest.skip("SQLite only: runs on the SQLite pass")
+    archive = tmp_path / "bi-mat.tar.gz"
+    with installation(tmp_path, "sqlite") as source, installation(tmp_path, "sqlite") as target:
+        populate(source)
+        session_key, calendar_key = python(source, SECRETS).split()
+        hoptac(source, "backup", str(archive))
+        with tarfile.open(archive, "r:gz") as tar:
+            f = tar.extractfile("data.jsonl")
+            assert f is not None
+            data = f.read().decode()
+        assert '"model": "sessions.session"' not in data and session_key not in data
+        assert '"model": "cycle.calendartoken"' in data and calendar_key not in data
+        (in_file,) = [json.loads(line)["fields"]["key"] for line in data.splitlines() if "cycle.calendartoken" in line]
+        hoptac(target, "restore", str(archive))
+        sessions, api_tokens, restored_key = python(target, KEYS).split()
+        assert sessions == "0" and api_tokens == "1"
+        assert restored_key not in (calendar_key, in_file)

@@ -71,9 +71,7 @@ def test_serve_rejects_bad_port(capsys: Any) -> None:
         ({"HOPTAC_ALLOWED_HOSTS": "a b"}, "không hợp lệ"),
     ],
 )
-def test_config_errors_are_one_line(
-    monkeypatch: Any, tmp_path: Path, env: dict[str, str], message: str
-) -> None:
+def test_config_errors_are_one_line(monkeypatch: Any, tmp_path: Path, env: dict[str, str], message: str) -> None:
     for k, v in env.items():
         monkeypatch.setenv(k, v)
     with pytest.raises(config.ConfigError) as exc:
@@ -115,3 +113,59 @@ def test_the_run_uses_the_configured_database(db: Any) -> None:
 
     url = os.environ.get("HOPTAC_DATABASE_URL", "")
     assert connection.vendor == ("postgresql" if url.startswith("postgres") else "sqlite")
+
+
+def test_ingest_does_not_follow_links_out_of_the_folder(db: Any, tmp_path: Path, capsys: Any) -> None:
+    """A link leaving the folder is skipped with one line; a link inside it, and plain files, are ingested."""
+    Office.objects.create(code="bg", name="Bắc Giang")
+    outside = tmp_path / "ngoai"
+    outside.mkdir()
+    (outside / "mat.txt").write_text("CÔNG VĂN MẬT\nKhông được nhập.\n", encoding="utf-8")
+    folder = tmp_path / "vao"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "a.txt").write_text("THÔNG BÁO số 1\nNội dung.\n", encoding="utf-8")
+    (folder / "sub" / "ban-sao.txt").symlink_to(folder / "a.txt")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "mat.txt").symlink_to(outside / "mat.txt")
+    (folder / "ngoai").symlink_to(outside, target_is_directory=True)
+    assert main(["ingest", "-q", "--office", "bg", str(folder)]) == 1
+    out, err = capsys.readouterr()
+    lines = err.strip().splitlines()
+    assert sorted(lines) == [
+        f"hoptac: {folder / name}: bỏ qua liên kết trỏ ra ngoài thư mục {folder}" for name in ("mat.txt", "passwd.txt")
+    ]
+    assert "1 văn bản mới, 1 đã có, 2 lỗi" in out
+    assert [d.filename for d in Document.objects.all()] == ["a.txt"]
+    assert not Document.objects.filter(text__contains="root:").exists()
+
+
+@pytest.mark.parametrize(("command", "name", "code"), [("ingest", "to.txt", 1), ("import", "to.xlsx", 2)])
+def test_a_file_size_is_checked_before_reading(tmp_path: Path, command: str, name: str, code: int) -> None:
+    """A 3 GB sparse file is refused by its size, quickly, in a process that could not even hold it."""
+    import resource
+    import subprocess
+    import sys
+    import time
+
+    from tests.records.test_backup import env_for
+
+    big = tmp_path / name
+    with open(big, "wb") as f:
+        f.truncate(3 * 1024**3)
+    env = env_for(tmp_path / "data", "sqlite")
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
+
+    start = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, "-m", "hoptac", command, str(big)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        preexec_fn=cap,
+    )
+    lines = proc.stderr.strip().splitlines()
+    assert proc.returncode == code and lines == [f"hoptac: {big}: tệp quá lớn (3072,0 MB; giới hạn 20,0 MB)"], lines
+    assert time.monotonic() - start < 60

@@ -183,3 +183,96 @@ def test_pages_render_in_english(login: Any, world: World) -> None:
     assert "Dashboard" in r.content.decode() and "Progress by agency" in r.content.decode()
     r = client.get(reverse("dashboard"))
     assert 'lang="vi"' in r.content.decode() and "Tổng quan" in r.content.decode()
+
+
+def test_a_long_file_name_keeps_its_extension(login: Any, world: World) -> None:
+    """Shortened to 200 characters, "….txt" is still a .txt: the upload goes on to its review and is stored."""
+    name = "Kế hoạch " + "rất dài " * 40 + ".txt"
+    data = "THÔNG BÁO\nNội dung thử tên tệp dài.".encode()
+    c = login("officer")
+    r = c.post(reverse("upload"), {"file": SimpleUploadedFile(name, data)})
+    assert r.status_code == 302, r.context["form"].errors if r.context else r.content
+    r = c.post(r["Location"], {})
+    assert r.status_code == 302
+    doc = Document.objects.get(sha256=__import__("hashlib").sha256(data).hexdigest(), office=world.bg)
+    assert len(doc.filename) == 200 and doc.filename.endswith("rất.txt") and doc.filename.startswith("Kế hoạch rất dài")
+
+
+PENDING_TEXT = "THÔNG BÁO\nNội dung chờ duyệt.".encode()
+
+
+def _digest(data: bytes) -> str:
+    import hashlib
+
+    return hashlib.sha256(data).hexdigest()
+
+
+def test_a_pending_upload_is_checked_against_the_digest_in_its_url(login: Any, world: World) -> None:
+    from hoptac.records import pending
+
+    c = login("officer")
+    r = c.post(reverse("upload"), {"file": SimpleUploadedFile("tb.txt", PENDING_TEXT)})
+    assert r.status_code == 302
+    digest = _digest(PENDING_TEXT)
+    assert r["Location"] == reverse("upload_review", kwargs={"digest": digest})
+    (pending.folder(world.users["officer"], digest) / "data").write_bytes("THÔNG BÁO\nĐã bị thay.".encode())
+    before = Document.objects.count()
+    assert c.get(r["Location"]).status_code == 404
+    assert c.post(r["Location"], {}).status_code == 404
+    assert Document.objects.count() == before
+
+
+def test_a_pending_upload_is_written_under_a_new_name(login: Any, world: World, tmp_path: Any) -> None:
+    """Written to a temporary file and renamed: a reader of the old file (here a hard link) never sees it change."""
+    import os
+
+    from hoptac.records import pending
+
+    data = PENDING_TEXT + b" (2)"
+    where = pending.folder(world.users["officer"], _digest(data))
+    pending.remove(world.users["officer"], _digest(data))  # from an earlier run
+    where.mkdir(parents=True)
+    reader = tmp_path / "reader"
+    reader.write_bytes(b"old content")
+    os.link(reader, where / "data")
+    r = login("officer").post(reverse("upload"), {"file": SimpleUploadedFile("tb.txt", data)})
+    assert r.status_code == 302
+    assert reader.read_bytes() == b"old content"
+    assert (where / "data").read_bytes() == data
+    assert sorted(p.name for p in where.iterdir()) == ["data", "name"]
+
+
+def test_pending_uploads_older_than_a_day_are_cleaned(login: Any, world: World, monkeypatch: Any) -> None:
+    """By ``hoptac manage clean_pending_uploads`` and when ``hoptac serve`` starts."""
+    import io
+    import os
+    import time
+
+    from django.core.management import call_command
+
+    from hoptac.cli import main
+    from hoptac.records import pending
+    from hoptac.web import server
+
+    officer = world.users["officer"]
+    fresh = pending.folder(officer, _digest(PENDING_TEXT))
+
+    def leave_old() -> Any:
+        old = pending.folder(officer, "0" * 64)
+        pending.save(officer, "0" * 64, "cu.txt", b"cu")
+        then = time.time() - 25 * 3600
+        os.utime(old, (then, then))
+        return old
+
+    pending.save(officer, _digest(PENDING_TEXT), "tb.txt", PENDING_TEXT)
+    old = leave_old()
+    out = io.StringIO()
+    call_command("clean_pending_uploads", stdout=out)
+    assert "Đã xóa 1 tệp" in out.getvalue()
+    assert not old.exists() and fresh.is_dir()
+
+    old = leave_old()
+    monkeypatch.setattr(server, "check_port", lambda host, port: None)
+    monkeypatch.setattr(server, "serve", lambda *args: None)
+    assert main(["serve", "--port", "8999"]) == 0
+    assert not old.exists() and fresh.is_dir()

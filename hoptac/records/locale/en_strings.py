@@ -14,6 +14,9 @@ EN = {
     "Tệp văn bản (.txt .md .html .docx .pdf)": "Document file (.txt .md .html .docx .pdf)",
     "Tệp rỗng.": "The file is empty.",
     "Tệp quá lớn (tối đa %(mb)s MB).": "The file is too large (at most %(mb)s MB).",
+    "Nội dung gửi lên có ký tự NUL (mã 0), không được phép.": (
+        "What was sent contains a NUL character (code 0), which is not allowed."
+    ),
     "Không nhận tệp loại này; chỉ nhận: %(types)s.": "This type of file is not accepted; accepted: %(types)s.",
     "Nội dung tệp không đúng định dạng %(suffix)s.": "The file's content is not a %(suffix)s file.",
     "Đăng nhập sai %(n)s lần liên tiếp: tên đăng nhập này tạm bị khóa từ máy của bạn. Hãy thử lại sau %(m)s phút.": (
