@@ -107,6 +107,8 @@ class _Reflow:
             return True
         if self.para_heading:
             return False
+        if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
+            return not _LINE_START_RE.match(nxt)
         if not self.wrapped:
             # Lines are paragraphs; only a sentence cut by a page break runs on, in lower case.
             return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _LINE_START_RE.match(nxt)

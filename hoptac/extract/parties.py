@@ -384,6 +384,9 @@ def find_parties_in_body(text: str, start: int, end: int) -> list[Party]:
     return [Party(v.label, v.country, (start + v.first, start + v.first)) for v in sides]
 
 
+_LEVEL_PREFIX_RE = re.compile(r"^(?:khu tu tri(?: dan toc \w+)?|thanh pho|thi xa|tinh|huyen|chau|quan)\s+")
+
+
 def most_printed(parties: list[Party], text: str) -> list[Party]:
     """Each party in the spelling the text prints most often ("Khu tự trị dân tộc Choang Quảng Tây"
     in the body over "Khu tự trị Choang Quảng Tây" in the headline)."""
@@ -391,15 +394,20 @@ def most_printed(parties: list[Party], text: str) -> list[Party]:
     folded = fold_same_length(text)
     for p in parties:
         loc = vocab.lookup_locality(p.name, fuzzy=False)
-        if loc is None:
-            out.append(p)
-            continue
+        bare = _LEVEL_PREFIX_RE.sub("", vocab.fold(p.name))
+        keys = {bare} | ({vocab.fold(x) for x in (loc.name, *loc.variants)} if loc is not None else set())
+        alternation = "|".join(re.escape(k) for k in sorted(keys, key=len, reverse=True))
         counts: dict[str, int] = {}
-        for m in re.finditer(re.escape(vocab.fold(loc.name)), folded):
+        for m in re.finditer(r"(?<!\w)(?:" + alternation + r")(?!\w)", folded):
             # The printed form runs back over its level words ("khu tu tri dan toc choang …").
             start = m.start()
+            if _LEVEL_PREFIX_RE.match(m.group()):
+                printed = " ".join(text[start : m.end()].split())
+                if not printed.isupper():
+                    counts[printed] = counts.get(printed, 0) + 1
+                continue
             level = re.search(
-                r"(khu tu tri(?: dan toc \w+)?|thanh pho|thi xa|tinh|huyen|chau|quan)\s+$",
+                r"(khu tu tri(?: dan toc(?: \w+)?)?|thanh pho|thi xa|tinh|huyen|chau|quan)\s+$",
                 folded[max(0, start - 30) : start],
             )
             if level is None:

@@ -132,7 +132,9 @@ def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
     if not m:
         return None
     value = _roman_value(m[1])
-    if value is None or value != expected and not (value == expected + 1 and expected > 1):
+    # The next numeral, one skipped, or a first section printed as "II." (the site lost "I.").
+    skipped = value == expected + 1 and expected > 1
+    if value is None or value != expected and not (skipped or expected == 1 and value <= 3):
         return None
     title = m[2]
     # OCR'd numerals ("I1.") are only trusted on an upper-case heading.

@@ -1,0 +1,376 @@
+# ruff: noqa: E501  (the texts are quoted as documents print them)
+"""Tables of (text, expected) for the layouts of real documents: the block model the cleaner
+builds, the item tree, task tables, agency groups, timings, parties and events, and the genre gate.
+Each text is the few lines a layout needs, as a legal database, a portal or a PDF prints them."""
+
+from __future__ import annotations
+
+import pytest
+
+from hoptac.extract import extract_text
+from hoptac.extract.agencies import parse_agency_list
+from hoptac.extract.clean import clean_document, is_hard_wrapped
+from hoptac.extract.find import find_dates, find_numbers, parse_when
+from hoptac.extract.model import When
+from hoptac.extract.tables import pipe_cell_tables
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH LAI CHÂU
+|
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+|
+Số: 12/KH-UBND
+|
+Lai Châu, ngày 05 tháng 3 năm 2025
+|
+
+**KẾ HOẠCH**
+Triển khai thực hiện Luật Thủ đô
+
+"""
+
+
+def _tasks(body: str) -> dict[str, dict]:
+    return {t["ref"]: t for t in extract_text(HEADER + body).to_dict()["tasks"]}
+
+
+# -- clean: the block model --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "lines", "headings"),
+    [
+        # A bold heading wrapped over two lines is one heading line.
+        ("**III. NHIỆM\nVỤ, GIẢI PHÁP**\n\nNội dung.", ["III. NHIỆM VỤ, GIẢI PHÁP", "Nội dung."], [0]),
+        # The number left alone by the markup joins its text.
+        ("**1.****\n**Rà soát văn bản quy phạm pháp luật\n", ["1. Rà soát văn bản quy phạm pháp luật"], []),
+        ("**6**.\nTổ chức triển khai Chiến lược", ["6. Tổ chức triển khai Chiến lược"], []),
+        # An italic item label wrapped mid-word.
+        ("*3.1. Tham gia góp ý kiến\nvào dự thảo*\n", ["3.1. Tham gia góp ý kiến vào dự thảo"], [0]),
+        # A heading in capitals wrapped after a comma.
+        ("I. MỤC ĐÍCH,\nYÊU CẦU\n1. Mục đích", ["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích"], []),
+        # Emphasis inside a sentence is not a heading.
+        ("Giao **Sở Ngoại vụ** chủ trì.", ["Giao Sở Ngoại vụ chủ trì."], []),
+    ],
+)
+def test_clean_blocks(raw: str, lines: list[str], headings: list[int]) -> None:
+    cleaned = clean_document(raw)
+    assert cleaned.text.split("\n") == lines
+    assert sorted(cleaned.headings) == headings
+
+
+@pytest.mark.parametrize(
+    ("raw", "wrapped"),
+    [
+        ("\n".join(["Thực hiện Nghị quyết số 214/NQ-CP ngày 23/7/2025 của Chính phủ ban hành Kế hoạch"] * 8), True),
+        (
+            "\n".join(
+                [
+                    "Sáng ngày 10.9, tại Văn phòng Hành chính tỉnh Prey Veng, hai bên tổ chức Hội nghị sơ kết một năm thực hiện thỏa thuận hợp tác giữa hai tỉnh, với sự tham dự của lãnh đạo các sở."
+                ]
+                * 8
+            ),
+            False,
+        ),
+        ("Một dòng ngắn.", False),
+    ],
+)
+def test_hard_wrap_is_measured(raw: str, wrapped: bool) -> None:
+    assert is_hard_wrapped(raw) is wrapped
+
+
+def test_paragraph_lines_are_not_joined_when_the_text_is_not_wrapped() -> None:
+    headline = "Đoàn đại biểu châu Hồng Hà (Trung Quốc) xuất cảnh về nước sau Chương trình giao lưu"
+    body = (
+        "Tối 29/1, Đoàn đại biểu châu Hồng Hà (tỉnh Vân Nam, Trung Quốc) đã xuất cảnh về nước, kết thúc tốt đẹp"
+        " chuyến tham dự Chương trình giao lưu văn nghệ chào Xuân qua biên giới tại tỉnh Lào Cai."
+    )
+    assert clean_document("\n".join([headline, body] * 4)).text.split("\n")[:2] == [headline, body]
+
+
+@pytest.mark.parametrize(
+    ("lines", "rows"),
+    [
+        # Rows between "|" lines, a group row of one cell, a cell over two lines.
+        (
+            [
+                "|",
+                "STT",
+                "|",
+                "Tên nhiệm vụ",
+                "|",
+                "Cơ quan chủ trì",
+                "|",
+                "|",
+                "I. NÂNG CAO NHẬN THỨC",
+                "|",
+                "|",
+                "1",
+                "|",
+                "Triển khai nền tảng",
+                "đào tạo trực tuyến",
+                "|",
+                "Sở KH&CN",
+                "|",
+            ],
+            [
+                "| STT | Tên nhiệm vụ | Cơ quan chủ trì |",
+                "| I. NÂNG CAO NHẬN THỨC |",
+                "| 1 | Triển khai nền tảng đào tạo trực tuyến | Sở KH&CN |",
+            ],
+        ),
+        # Rows with no boundary between them: cut at the header's width.
+        (
+            [
+                "|",
+                "STT",
+                "|",
+                "Nội dung",
+                "|",
+                "Cơ quan chủ trì",
+                "|",
+                "1",
+                "|",
+                "Trao đổi đoàn",
+                "|",
+                "Sở Ngoại vụ",
+                "|",
+            ],
+            ["| STT | Nội dung | Cơ quan chủ trì |", "| 1 | Trao đổi đoàn | Sở Ngoại vụ |"],
+        ),
+        # A layout table (issuing body beside the motto) is left as it is.
+        (
+            ["|", "ỦY BAN NHÂN DÂN", "|", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|"],
+            ["|", "ỦY BAN NHÂN DÂN", "|", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "|"],
+        ),
+    ],
+)
+def test_cell_per_line_tables(lines: list[str], rows: list[str]) -> None:
+    assert pipe_cell_tables(lines) == rows
+
+
+# -- the item tree and tables ------------------------------------------------------------------
+
+FIELDS = """**II. NHIỆM VỤ**
+
+**1.1. Xây dựng Chiến lược dữ liệu của tỉnh:**
+
+a) Nhiệm vụ: Rà soát, hoàn thiện Chiến lược dữ liệu.
+
+b) Cơ quan thực hiện:
+
+- Đơn vị chủ trì: Sở Khoa học và Công nghệ.
+
+- Đơn vị phối hợp: Sở Tư pháp, UBND xã, phường.
+
+c) Thời gian thực hiện: Hoàn thành trong năm 2025.
+
+**III. TỔ CHỨC THỰC HIỆN**
+
+**1. Sở Tài chính**
+
+a) Bố trí kinh phí thực hiện Kế hoạch.
+
+b) Hướng dẫn thanh quyết toán kinh phí.
+
+Nơi nhận:
+- Như trên;
+
+**PHỤ LỤC**
+
+| STT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |
+| I. HẠ TẦNG |
+| 1 | Xây dựng hạ tầng 5G | Sở Công Thương | Sở Khoa học và Công nghệ Sở Tài chính | Quí IV-2025 |
+| II. NHÂN LỰC |
+| 2 | Đào tạo nhân lực số | Sở Nội vụ | UBND cấp xã | Quý IV/2025 - Quý II/2026 |
+"""
+
+
+@pytest.mark.parametrize(
+    ("ref", "title", "lead", "support", "when"),
+    [
+        # Lettered field labels are fields of one task; the heading is its title.
+        (
+            "II.1.1",
+            "Xây dựng Chiến lược dữ liệu của tỉnh",
+            ["Sở Khoa học và Công nghệ"],
+            ["Sở Tư pháp", "Ủy ban nhân dân các xã, phường"],
+            {"years": [2025]},
+        ),
+        # A heading agency passes to its lettered children.
+        ("III.1.a", "Bố trí kinh phí thực hiện Kế hoạch", ["Sở Tài chính"], [], {}),
+        ("III.1.b", "Hướng dẫn thanh quyết toán kinh phí", ["Sở Tài chính"], [], {}),
+        # Appendix rows after the signature, group rows skipped, a lost comma between two names.
+        (
+            "PL.1",
+            "Xây dựng hạ tầng 5G",
+            ["Sở Công Thương"],
+            ["Sở Khoa học và Công nghệ", "Sở Tài chính"],
+            {"due": "2025-Q4"},
+        ),
+        # "cấp xã" takes the document's own group of commune committees; a window is due at its end.
+        ("PL.2", "Đào tạo nhân lực số", ["Sở Nội vụ"], ["Ủy ban nhân dân các xã, phường"], {"due": "2026-Q2"}),
+    ],
+)
+def test_item_tree_and_tables(ref: str, title: str, lead: list[str], support: list[str], when: dict) -> None:
+    tasks = _tasks(FIELDS)
+    assert sorted(tasks) == ["II.1.1", "III.1.a", "III.1.b", "PL.1", "PL.2"]
+    task = tasks[ref]
+    assert (task["title"], task["lead"], task["support"]) == (title, lead, support)
+    assert {k: task["when"][k] for k in when} == when
+
+
+# -- agencies, timings, dates, numbers ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("UBND xã, phường, đặc khu", ["Ủy ban nhân dân các xã, phường, đặc khu"]),
+        ("Sở Nội vụ; UBND phường, xã", ["Sở Nội vụ", "Ủy ban nhân dân các phường, xã"]),
+        ("UBND cấp xã", ["Ủy ban nhân dân cấp xã"]),
+        (
+            "Ban Quản lý các khu công nghệ cao và khu công nghiệp",
+            ["Ban Quản lý các khu công nghệ cao và khu công nghiệp"],
+        ),
+        ("Sở Khoa học và Công nghệ Sở Công Thương", ["Sở Khoa học và Công nghệ", "Sở Công Thương"]),
+        ("Báo và Phát thanh, Truyền hình tỉnh", ["Báo và Phát thanh, Truyền hình tỉnh"]),
+        ("Sở Y tế và tổ chức thực hiện", ["Sở Y tế"]),
+    ],
+)
+def test_agency_grammar(text: str, expected: list[str]) -> None:
+    assert [n.name for n in parse_agency_list(text, until_verb=False)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Quí IV-2025", When(due="2025-Q4")),
+        ("Quý III Năm 2026", When(due="2026-Q3")),
+        ("Quý IV/2025- Quý II/2026", When(due="2026-Q2")),
+        ("Năm 2025 và các năm tiếp theo", When(from_year=2025)),
+        ("Quý IV năm 2025 và các năm tiếp theo", When(from_year=2025)),
+        ("Giai đoạn 2026-2030 và những năm tiếp theo", When(from_year=2026)),
+        ("Từ 01/7/2025", When(from_year=2025)),
+        ("Thường xuyên, hằng năm", When(yearly=True, ongoing=True)),
+        ("Theo kế hoạch công tác tư pháp hàng năm", When()),
+        ("xong trong tháng 12/2025; báo cáo hằng năm (trước ngày 15 tháng 11)", When(yearly=True, due="2025-12")),
+    ],
+)
+def test_timing_cases(text: str, expected: When) -> None:
+    got = parse_when(text)
+    assert (got.yearly, got.ongoing, got.years, got.from_year, got.due) == (
+        expected.yearly,
+        expected.ongoing,
+        expected.years,
+        expected.from_year,
+        expected.due,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("trong 02 ngày 16 – 17/7/2022 tại huyện", "2022-07-16"),
+        ("từ ngày 18 đến ngày 27 tháng 12 năm 2007", "2007-12-18"),
+        ("ngày 27 tháng 8 năm 2025", "2025-08-27"),
+    ],
+)
+def test_date_spans(text: str, expected: str) -> None:
+    assert find_dates(text)[0].value == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Nghị quyết số 27/NQ- TW ngày 9/11/2022", ["27/NQ- TW"]), ("Nghị quyết 71/NQ -CP ngày 01/4/2025", ["71/NQ -CP"])],
+)
+def test_numbers_with_a_stray_space(text: str, expected: list[str]) -> None:
+    assert [f.value for f in find_numbers(text)] == expected
+
+
+def test_reference_with_a_long_date() -> None:
+    ex = extract_text(HEADER + "Căn cứ Nghị định số 80/2025/NĐ-CP ngày 01 tháng 4 năm 2025 của Chính phủ;\n")
+    assert [(r.number, r.date) for r in ex.references] == [("80/2025/NĐ-CP", "2025-04-01")]
+
+
+# -- parties and events in news and letters ----------------------------------------------------
+
+NEWS = """Công bố mở cửa khẩu song phương Lý Vạn - Thạc Long
+
+Sáng 27/2, Ủy ban nhân dân huyện Hạ Lang, tỉnh Cao Bằng và Huyện ủy, Chính quyền nhân dân huyện Đại Tân (tỉnh Quảng Tây, Trung Quốc) phối hợp tổ chức lễ công bố.
+
+Đây là điểm sáng mới trong giao lưu của hai tỉnh Cao Bằng - Quảng Tây nói chung; giữa hai huyện Hạ Lang, Đại Tân nói riêng.
+"""
+
+LETTER = """VĂN PHÒNG CHÍNH PHỦ
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 6348/VPCP-QHQT V/v quan hệ hợp tác với địa phương tại Nhật Bản.
+Hà Nội, ngày 05 tháng 11 năm 2007
+Kính gửi: Ủy ban nhân dân tỉnh Bến Tre.
+1. Đồng ý Ủy ban nhân dân tỉnh Bến Tre đón đoàn Tỉnh trưởng tỉnh Okayama, Nhật Bản sang thăm và làm việc tại Việt Nam trong tháng 11/2007.
+"""
+
+TALKS = """HỘI ĐÀM GIỮA HUYỆN TÂY GIANG VÀ HUYỆN KÀ LỪM, KẾT HỢP TỔ CHỨC KÝ KẾT BIÊN BẢN GHI NHỚ
+
+Trong 02 ngày 16 – 17/7/2022 tại huyện Tây Giang đã diễn ra Hội đàm giữa Lãnh đạo huyện Tây Giang với Lãnh đạo huyện Kà Lừm, tỉnh Sê Kông, nước CHDCND Lào.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "parties", "events"),
+    [
+        # Both sides from the body, at the partner's tier; parents printed as locations are not parties.
+        (NEWS, "tin_bai", [("huyện Hạ Lang", "VN"), ("huyện Đại Tân", "CN")], []),
+        # A letter that approves a visit: parties from its text, no event (it has not happened).
+        (LETTER, "cong_van", [("tỉnh Bến Tre", "VN"), ("tỉnh Okayama", "JP")], []),
+        # Talks over two days take the first; the headline's undated signing takes the talks' date.
+        (
+            TALKS,
+            "tin_bai",
+            [("huyện Tây Giang", "VN"), ("huyện Kà Lừm", "LA")],
+            [("2022-07-16", "hoi_dam"), ("2022-07-16", "ky_ket")],
+        ),
+    ],
+)
+def test_news_and_letters(text: str, kind: str, parties: list[tuple[str, str]], events: list[tuple[str, str]]) -> None:
+    d = extract_text(text).to_dict()
+    assert d["document"]["kind"] == kind
+    assert [(p["name"], p["country"]) for p in d["parties"]] == parties
+    assert [(e["date"], e["kind"]) for e in d["events"]] == events
+    assert d["tasks"] == []
+
+
+# -- the genre gate ----------------------------------------------------------------------------
+
+LAW = """QUỐC HỘI | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |
+Luật số: 60/2024/QH15 |
+**LUẬT**
+**DỮ LIỆU**
+Điều 5. Xử phạt
+1. Phạt tiền từ 10.000.000 đồng đến 50.000.000 đồng.
+Ngày 14 tháng 1 năm 2024, tại Hội nghị, Quốc hội đã thông qua.
+"""
+
+REGULATION = """ỦY BAN NHÂN DÂN
+TỈNH NINH BÌNH
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Số: 24/2025/QĐ-UBND
+Ninh Bình, ngày 05 tháng 9 năm 2025
+QUYẾT ĐỊNH
+Ban hành Quy chế phối hợp quản lý hoạt động đối ngoại
+Điều 1. Ban hành kèm theo Quyết định này Quy chế phối hợp.
+II. NỘI DUNG
+1. Sở Ngoại vụ chủ trì tổ chức hội nghị; kinh phí 500.000.000 đồng.
+"""
+
+QUESTION = """# Kênh truyền hình trực tiếp Lễ Quốc tang là kênh nào?
+### Nội dung chính
+Ngày 14 tháng 1 năm 2024, tại Hội nghị, Ban Tổ chức đã thống nhất, tổng kinh phí 2 tỷ đồng.
+"""
+
+
+@pytest.mark.parametrize("text", [LAW, REGULATION, QUESTION])
+def test_non_plans_give_no_tasks_events_parties_or_budget(text: str) -> None:
+    d = extract_text(text).to_dict()
+    assert (d["tasks"], d["events"], d["parties"], d["budget"]) == ([], [], [], [])
