@@ -91,8 +91,22 @@ _RECIPIENT_RE = re.compile(
     r"\b(?:bao cao|gui(?: ve)?|ve)\s+"
     r"(?=(?:uy ban|ubnd|so|bo|thuong truc|ban|tinh uy|van phong|hdnd|hoi dong|chu tich|cuc)\b)"
 )
+_HEAD_OF_RE = re.compile(r"^(?:chu tich|giam doc|bo truong|thu truong)\s+")
 _VAGUE_RE = re.compile(r"^(?:cap co tham quyen|cac co quan|co quan|cap tren|cap uy|lanh dao)")
-_DUE_RE = re.compile(r"tr\w{1,3}c\s*ngay\s*(\d{1,2})\s*/\s*(\d{1,2})(?:\s*/\s*(\d{4}))?(\s*h[ae]ng nam)?")
+_DUE_RE = re.compile(
+    r"tr\w{1,3}c\s*ngay\s*(\d{1,2})\s*(?:/|\s*thang)\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?"
+    r"(?:\s*va\s*(?:ngay\s*)?(\d{1,2})\s*/\s*(\d{1,2}))?(\s*\)?\s*h[ae]ng nam)?"
+)
+
+
+def _due(day: int, month: int, printed_year: str | None, recurring: bool, year: int | None) -> tuple[str | None, bool]:
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None, False
+    if printed_year:
+        return f"{int(printed_year):04d}-{month:02d}-{day:02d}", False
+    if recurring or not year:
+        return f"--{month:02d}-{day:02d}", True
+    return f"{year:04d}-{month:02d}-{day:02d}", False
 
 
 def find_reporting(
@@ -118,7 +132,13 @@ def find_reporting(
                 rest = text[s + m.end() : e]
                 if _VAGUE_RE.match(fold_same_length(rest)):
                     continue
-                names = parse_agency_list(rest, s + m.end())
+                head = _HEAD_OF_RE.match(fold_same_length(rest))
+                skip = head.end() if head else 0
+                names = parse_agency_list(rest[skip:], s + m.end() + skip)
+                if head and names:
+                    # "báo cáo Chủ tịch UBND tỉnh": the report goes to the head, named as printed.
+                    title = rest[: head.end()].strip()
+                    names = [Named(f"{title} {names[0].name}", (s + m.end(), names[0].span[1])), *names[1:]]
                 if not names:
                     continue
                 clause_start = max(c for c in clause_starts if c <= m.start())
@@ -127,26 +147,20 @@ def find_reporting(
                 clause = folded[clause_start:clause_end]
                 if not _REPORT_RE.search(clause):
                     continue
-                due: str | None = None
-                yearly = False
+                dues: list[tuple[str | None, bool]] = [(None, False)]
                 dm = _DUE_RE.search(clause)
                 if dm and m.start() - clause_start < clause.find(dm[0]) + 400:
-                    day, month = int(dm[1]), int(dm[2])
-                    if dm[3]:
-                        due = f"{int(dm[3]):04d}-{month:02d}-{day:02d}"
-                    elif dm[4]:
-                        due, yearly = f"--{month:02d}-{day:02d}", True
-                    elif year:
-                        due = f"{year:04d}-{month:02d}-{day:02d}"
-                    else:
-                        due, yearly = f"--{month:02d}-{day:02d}", True
-                # A date names only the first recipient of its clause.
+                    recurring = bool(dm[6]) or bool(re.search(r"h[ae]ng nam\s*\(?\s*$", clause[: dm.start()]))
+                    dates = [(int(dm[1]), int(dm[2]))] + ([(int(dm[4]), int(dm[5]))] if dm[4] else [])
+                    dues = [_due(day, month, dm[3], recurring, year) for day, month in dates]
+                # A date names only the first recipient of its clause; each printed date is an entry.
                 for i, to in enumerate(names):
-                    key = fold_same_length(to.name)
-                    entry = Reporting(tuple(actors), to, due if i == 0 else None, yearly if i == 0 else False, (s, e))
-                    if key not in out:
-                        out[key] = entry
-                        order.append(key)
-                    elif out[key].due is None and entry.due is not None:
-                        out[key] = entry
+                    for n, (due, yearly) in enumerate(dues if i == 0 else [(None, False)]):
+                        key = fold_same_length(to.name) + (f"#{n}" if n else "")
+                        entry = Reporting(tuple(actors), to, due, yearly, (s, e))
+                        if key not in out:
+                            out[key] = entry
+                            order.append(key)
+                        elif out[key].due is None and entry.due is not None:
+                            out[key] = entry
     return [out[k] for k in order]

@@ -122,9 +122,9 @@ def _narrative_spans(layout: Layout, kind: str, title_line: int | None) -> list[
 def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list[Named]]]:
     spans: list[tuple[Span, list[Named]]] = [((x.start, x.end), []) for x in layout.closing]
     for section in layout.sections:
-        if section.kind in ("purpose", "content", "budget"):
-            continue
-        if section.lines and section.heading is not None:
+        if section.kind in ("purpose", "appendix") or section.heading is None:
+            continue  # duties are read from the whole body (RULES 6), not from aims or tables
+        if section.lines:
             spans.append(((section.lines[0].start, section.lines[-1].end), []))
         for item in leaves(section.items):
             lines = [item.heading, *item.body]
