@@ -448,6 +448,9 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             a += m.end()
         piece_f = folded[a:b]
         known_m = _vocab_names().match(piece_f)
+        group_m = g.group.match(piece_f)
+        if group_m is not None and (known_m is None or group_m.end() > known_m.end()):
+            known_m = group_m  # "Ủy ban nhân dân cấp xã": the whole group is the name
         known = known_m is not None
         head_here = bool(g.heads.match(piece_f)) or known
         stop = None
