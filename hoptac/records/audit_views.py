@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hoptac.records import perms
 from hoptac.records.models import AuditLog, Office
+from hoptac.sheets import csv_value, xlsx_cell
 
 __all__ = ["ACTIONS", "MODELS", "AuditFilterForm", "audit_export", "audit_list", "filtered"]
 
@@ -65,7 +66,6 @@ MODELS = {
 }
 PER_PAGE = 50
 XLSX_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditFilterForm(forms.Form):
@@ -191,13 +191,6 @@ def _header() -> list[str]:
     ]
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (summaries carry text users typed)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -205,21 +198,18 @@ def _json(value: Any) -> str:
 def _rows(entries: QuerySet[AuditLog]) -> Iterator[list[Any]]:
     for e in entries.iterator(chunk_size=2000):
         yield [
-            _safe(v)
-            for v in (
-                timezone.localtime(e.at).isoformat(timespec="seconds"),
-                e.user.get_username() if e.user else "",
-                e.user.get_full_name() if e.user else "",
-                e.office.name if e.office else "",
-                str(ACTIONS.get(e.action, e.action)),
-                str(MODELS.get(e.model, e.model)),
-                e.object_id,
-                e.summary,
-                _json(e.before),
-                _json(e.after),
-                e.document_id or "",
-                str(e.document) if e.document else "",
-            )
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.user.get_username() if e.user else "",
+            e.user.get_full_name() if e.user else "",
+            e.office.name if e.office else "",
+            str(ACTIONS.get(e.action, e.action)),
+            str(MODELS.get(e.model, e.model)),
+            e.object_id,
+            e.summary,
+            _json(e.before),
+            _json(e.after),
+            e.document_id or "",
+            str(e.document) if e.document else "",
         ]
 
 
@@ -233,17 +223,18 @@ def _csv(entries: QuerySet[AuditLog]) -> Iterable[str]:
     yield "\ufeff"  # Excel reads the file as UTF-8 only with the BOM
     yield writer.writerow(_header())
     for row in _rows(entries):
-        yield writer.writerow(row)
+        yield writer.writerow([csv_value(v) for v in row])  # summaries carry text users typed
 
 
 def _xlsx(entries: QuerySet[AuditLog]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Nhật ký"))
     sheet.append(_header())
     for row in _rows(entries):
-        sheet.append(row)
+        sheet.append([xlsx_cell(WriteOnlyCell(sheet), v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
