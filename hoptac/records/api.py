@@ -9,6 +9,7 @@ from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, File, NinjaAPI, Schema
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -32,13 +33,21 @@ from hoptac.records.models import (
     Task,
 )
 
+LAST_USED_STEP = dt.timedelta(minutes=1)  # "last used" is written at most once a minute per token
+MAX_EXPIRY = dt.date(2200, 12, 31)
+
 
 def _token_user(key: str | None) -> Any:
+    """The user of API key ``key`` (looked up by its digest), None if unknown, expired or inactive."""
     if not key:
         return None
-    token = ApiToken.objects.select_related("user", *(f"user__{f}" for f in WITH_PROFILE)).filter(key=key).first()
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.select_related("user", *(f"user__{f}" for f in WITH_PROFILE))
+    token = tokens.filter(digest=ApiToken.digest_of(key)).first()
+    if token is None or token.expired or not token.user.is_active:
         return None
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used > LAST_USED_STEP:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
 
 
@@ -138,6 +147,8 @@ def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
 class TokenIn(Schema):
     username: str
     password: str
+    name: str = Field("", max_length=100)
+    expires: dt.date | None = None
 
 
 class TokenOut(Schema):
@@ -337,7 +348,9 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "Sai tên đăng nhập hoặc mật khẩu.")
-    token = ApiToken.issue(user)
+    if payload.expires is not None and not timezone.localdate() <= payload.expires <= MAX_EXPIRY:
+        raise HttpError(422, "Ngày hết hạn phải từ hôm nay đến 31/12/2200.")
+    token = ApiToken.issue(user, name=payload.name.strip(), expires=payload.expires)
     audit.log(user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=perms.office_of(user))
     return {"token": token.key}
 

@@ -9,9 +9,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records import perms
+from hoptac.records.limits import check_date
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -123,6 +125,23 @@ class ProgressReportForm(forms.ModelForm):
 def _percent(value: int) -> None:
     if value is not None and not 0 <= value <= 100:
         raise ValidationError(_("Tiến độ phải từ 0 đến 100%."))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên mã (dùng cho việc gì)"), max_length=100, required=False)
+    expires = forms.DateField(
+        label=_("Hết hạn sau ngày (để trống: không hết hạn)"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+
+    def clean_expires(self) -> Any:
+        day = self.cleaned_data.get("expires")
+        if day is not None:
+            check_date(day)
+            if day < timezone.localdate():
+                raise ValidationError(_("Ngày hết hạn đã qua."))
+        return day
 
 
 class BulkStatusForm(forms.Form):

@@ -34,10 +34,12 @@ from hoptac.records.forms import (
     EventForm,
     PartnerForm,
     ProgressReportForm,
+    TokenForm,
     UploadForm,
     UserForm,
 )
 from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
+from hoptac.records.limits import int_param
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -774,19 +776,42 @@ def graph(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: made here (the key is shown once), listed with their use, revoked."""
     token = None
+    form = TokenForm()
+    status = 200
+    office = perms.office_of(request.user)
+    if request.method == "POST" and "revoke" in request.POST:
+        found = request.user.api_tokens.filter(pk=int_param(request.POST.get("revoke"))).first()
+        if found is None:
+            raise Http404
+        with transaction.atomic():
+            before = audit.snapshot(found)
+            audit.log(request.user, "delete", found, before=before, summary="Thu hồi mã API", office=office)
+            found.delete()
+        messages.success(request, _("Đã thu hồi mã API."))
+        return redirect("account")
     if request.method == "POST":
-        token = ApiToken.issue(request.user)
-        office = perms.office_of(request.user)
-        audit.log(request.user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=office)
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                token = ApiToken.issue(request.user, form.cleaned_data["name"], form.cleaned_data["expires"])
+                audit.log(
+                    request.user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=office
+                )
+            form = TokenForm()
+        else:
+            status = 400
     return render(
         request,
         "records/account.html",
         {
             "token": token,
-            "tokens": request.user.api_tokens.count(),
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
             "profile": perms.profile_of(request.user),
         },
+        status=status,
     )
 
 
