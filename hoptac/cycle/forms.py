@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.cycle.models import CompiledReport, ReminderSetting, ReportingRule
+from hoptac.records.limits import IdMultipleChoiceField
 from hoptac.records.models import Agency, Occurrence, Status
 
 __all__ = ["AgencyReportForm", "CompiledReportForm", "ImportForm", "ReminderForm", "RuleForm"]
@@ -32,6 +33,7 @@ class RuleForm(forms.ModelForm):
             "active",
         ]
         widgets = {"senders": forms.SelectMultiple(attrs={"size": 8})}
+        field_classes = {"senders": IdMultipleChoiceField}
 
     def __init__(self, *args: Any, office: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

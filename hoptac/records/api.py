@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
@@ -20,6 +20,7 @@ from hoptac.errors import HoptacError
 from hoptac.records import audit, perms, progress, queries
 from hoptac.records.auth import WITH_PROFILE
 from hoptac.records.ingest import ingest_bytes
+from hoptac.records.limits import MAX_DATE, MAX_ID, MAX_YEAR, MIN_DATE, MIN_YEAR
 from hoptac.records.models import (
     Agreement,
     ApiToken,
@@ -33,8 +34,13 @@ from hoptac.records.models import (
     Task,
 )
 
+# An id or a query number a database column can hold: past it, a 422 rather than an overflow in the query.
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]  # what a calendar and a report can show
+MAX_OFFSET = 10**9
 LAST_USED_STEP = dt.timedelta(minutes=1)  # "last used" is written at most once a minute per token
-MAX_EXPIRY = dt.date(2200, 12, 31)
+MAX_EXPIRY = MAX_DATE
 
 
 def _token_user(key: str | None) -> Any:
@@ -126,7 +132,7 @@ def _hoptac_error(request: HttpRequest, exc: HoptacError) -> HttpResponse:
     return _error(request, 400, str(exc))
 
 
-def _get(qs: Any, user: Any, pk: int) -> Any:
+def _get(qs: Any, user: Any, pk: Id) -> Any:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -135,8 +141,8 @@ def _get(qs: Any, user: Any, pk: int) -> Any:
 
 
 def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit phải từ 1 đến 500, offset không âm.")
+    if not 1 <= limit <= 500 or not 0 <= offset <= MAX_OFFSET:
+        raise HttpError(422, f"limit phải từ 1 đến 500, offset từ 0 đến {MAX_OFFSET}.")
     items, count = queries.rows_and_count(qs, offset, limit)
     return {"count": count, "items": items}
 
@@ -148,7 +154,7 @@ class TokenIn(Schema):
     username: str
     password: str
     name: str = Field("", max_length=100)
-    expires: dt.date | None = None
+    expires: Day | None = None
 
 
 class TokenOut(Schema):
@@ -212,8 +218,8 @@ class AgreementOut(Schema):
 
 
 class AgreementPatch(Schema):
-    status: Agreement.Status | None = None
-    signed_on: dt.date | None = None
+    status: Agreement.Status | None = None  # may be left out, not null (see ``patch_agreement``)
+    signed_on: Day | None = None
 
 
 class PlanOut(Schema):
@@ -283,13 +289,13 @@ EventKind = Literal["hoi_dam", "tham", "ky_ket", "hoi_nghi", "doan_ra", "doan_va
 
 class EventIn(Schema):
     kind: EventKind = "khac"
-    date: dt.date
+    date: Day
     title: str = Field(..., min_length=1, max_length=2000)
     place: str = ""
     members: str = ""
-    agreement_id: int | None = None
-    task_id: int | None = None
-    parties: list[int] = []
+    agreement_id: Id | None = None
+    task_id: Id | None = None
+    parties: list[Id] = Field([], max_length=100)
 
 
 class EventOut(Schema):
@@ -379,7 +385,7 @@ def list_documents(
 
 
 @api.get("/documents/{pk}", response=DocumentDetailOut)
-def get_document(request: HttpRequest, pk: int) -> Any:
+def get_document(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Document.objects, request.user, pk)
 
@@ -406,7 +412,7 @@ def list_partners(request: HttpRequest, country: str | None = None, limit: int =
 
 
 @api.get("/partners/{pk}", response=PartnerOut)
-def get_partner(request: HttpRequest, pk: int) -> Any:
+def get_partner(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Partner.objects, request.user, pk)
 
@@ -421,18 +427,21 @@ def list_agreements(request: HttpRequest, status: str | None = None, limit: int 
 
 
 @api.get("/agreements/{pk}", response=AgreementOut)
-def get_agreement(request: HttpRequest, pk: int) -> Any:
+def get_agreement(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Agreement.objects, request.user, pk)
 
 
 @api.patch("/agreements/{pk}", response=AgreementOut)
-def patch_agreement(request: HttpRequest, pk: int, payload: AgreementPatch) -> Any:
+def patch_agreement(request: HttpRequest, pk: Id, payload: AgreementPatch) -> Any:
     perms.require_edit(request.user)
     agreement = _get(Agreement.objects, request.user, pk)
+    changes = payload.dict(exclude_unset=True)
+    if "status" in changes and changes["status"] is None:
+        raise HttpError(422, f"status không được để trống: một trong {', '.join(Agreement.Status.values)}.")
     before = audit.snapshot(agreement)
     with transaction.atomic():
-        for field, value in payload.dict(exclude_unset=True).items():
+        for field, value in changes.items():
             setattr(agreement, field, value)
         agreement.save()
         audit.log(request.user, "update", agreement, before=before, after=audit.snapshot(agreement))
@@ -446,12 +455,12 @@ def list_plans(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
 
 
 @api.get("/plans/{pk}", response=PlanOut)
-def get_plan(request: HttpRequest, pk: int) -> Any:
+def get_plan(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Plan.objects, request.user, pk)
 
 
-def _visible_task(request: HttpRequest, pk: int) -> Task:
+def _visible_task(request: HttpRequest, pk: Id) -> Task:
     task = Task.objects.filter(pk=pk).first()
     if task is None:
         raise Http404
@@ -463,10 +472,10 @@ def _visible_task(request: HttpRequest, pk: int) -> Task:
 @api.get("/tasks", response=TaskPage)
 def list_tasks(
     request: HttpRequest,
-    agency: int | None = None,
-    partner: int | None = None,
-    plan: int | None = None,
-    year: int | None = None,
+    agency: Id | None = None,
+    partner: Id | None = None,
+    plan: Id | None = None,
+    year: Year | None = None,
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -484,12 +493,12 @@ def list_tasks(
 
 
 @api.get("/tasks/{pk}", response=TaskOut)
-def get_task(request: HttpRequest, pk: int) -> Any:
+def get_task(request: HttpRequest, pk: Id) -> Any:
     return _visible_task(request, pk)
 
 
 @api.patch("/tasks/{pk}", response=TaskOut)
-def patch_task(request: HttpRequest, pk: int, payload: TaskPatch) -> Any:
+def patch_task(request: HttpRequest, pk: Id, payload: TaskPatch) -> Any:
     task = _visible_task(request, pk)
     perms.require_edit(request.user)
     with transaction.atomic():
@@ -510,8 +519,8 @@ def patch_task(request: HttpRequest, pk: int, payload: TaskPatch) -> Any:
 @api.get("/occurrences", response=OccurrencePage)
 def list_occurrences(
     request: HttpRequest,
-    task: int | None = None,
-    year: int | None = None,
+    task: Id | None = None,
+    year: Year | None = None,
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -526,7 +535,7 @@ def list_occurrences(
     return _page(qs.order_by("due", "id"), limit, offset)
 
 
-def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
+def _visible_occurrence(request: HttpRequest, pk: Id) -> Occurrence:
     occ = Occurrence.objects.select_related("task").filter(pk=pk).first()
     if occ is None:
         raise Http404
@@ -536,13 +545,13 @@ def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
 
 
 @api.get("/occurrences/{pk}", response=OccurrenceOut)
-def get_occurrence(request: HttpRequest, pk: int) -> Any:
+def get_occurrence(request: HttpRequest, pk: Id) -> Any:
     return _visible_occurrence(request, pk)
 
 
 @api.get("/reports", response=ReportPage)
 def list_reports(
-    request: HttpRequest, occurrence: int | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest, occurrence: Id | None = None, limit: int = 50, offset: int = 0
 ) -> Any:
     qs = perms.scope(ProgressReport.objects.all(), request.user).filter(
         occurrence__in=perms.occurrences_for(request.user).values("pk")
@@ -553,7 +562,7 @@ def list_reports(
 
 
 @api.post("/occurrences/{pk}/reports", response={201: ReportOut})
-def create_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+def create_report(request: HttpRequest, pk: Id, payload: ReportIn) -> Any:
     occ = _visible_occurrence(request, pk)
     if not perms.can_report(request.user, occ.task):
         raise PermissionDenied("Bạn không có quyền báo cáo nhiệm vụ này.")
@@ -571,7 +580,7 @@ def list_events(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
 
 
 @api.get("/events/{pk}", response=EventOut)
-def get_event(request: HttpRequest, pk: int) -> Any:
+def get_event(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Event.objects, request.user, pk)
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records import perms
-from hoptac.records.limits import check_date
+from hoptac.records.limits import IdChoiceField, IdMultipleChoiceField, check_date
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -88,7 +88,7 @@ class UploadForm(forms.Form):
 
 
 class ProgressReportForm(forms.ModelForm):
-    occurrence = forms.ModelChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
+    occurrence = IdChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
 
     class Meta:
         model = ProgressReport
@@ -353,6 +353,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "title", "parties", "signed_on", "start_year", "end_year", "status", "documents"]
+        field_classes = {"parties": IdMultipleChoiceField, "documents": IdMultipleChoiceField}
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "parties": forms.CheckboxSelectMultiple,
@@ -415,9 +416,9 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    office = forms.ModelChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
+    office = IdChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=ASSIGNABLE_ROLES)
-    agency = forms.ModelChoiceField(
+    agency = IdChoiceField(
         label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)

@@ -6,10 +6,24 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-__all__ = ["MAX_DATE", "MAX_ID", "MAX_YEAR", "MIN_DATE", "MIN_YEAR", "check_date", "check_year", "int_param"]
+__all__ = [
+    "IdChoiceField",
+    "IdMultipleChoiceField",
+    "fits_id",
+    "IdConverter",
+    "MAX_DATE",
+    "MAX_ID",
+    "MAX_YEAR",
+    "MIN_DATE",
+    "MIN_YEAR",
+    "check_date",
+    "check_year",
+    "int_param",
+]
 
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
@@ -41,3 +55,44 @@ def int_param(value: Any, *, low: int = 1, high: int = MAX_ID) -> int | None:
         return None
     number = int(text)
     return number if low <= number <= high else None
+
+
+class IdConverter:
+    """``<id:pk>`` in URL patterns: an id a database column can hold (up to 18 digits); anything longer is
+    no page at all (404) rather than an overflow in the query."""
+
+    regex = "[0-9]{1,18}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(value)
+
+
+def fits_id(value: Any) -> bool:
+    """False for a number no id column can hold (the query would overflow): anything else is left to the
+    field's own checks."""
+    text = str(value).strip().removeprefix("-")
+    return not text.isdigit() or (len(text) <= 19 and int(text) <= MAX_ID)
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A ``ModelChoiceField`` that answers "invalid choice" to an id past 2^63 instead of overflowing."""
+
+    def to_python(self, value: Any) -> Any:
+        if value not in self.empty_values and not fits_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """The same for several ids (``Meta.field_classes`` of a model form)."""
+
+    def _check_values(self, value: Any) -> Any:
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if not fits_id(item):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
+                )
+        return super()._check_values(value)

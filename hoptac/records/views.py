@@ -39,7 +39,7 @@ from hoptac.records.forms import (
     UserForm,
 )
 from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
-from hoptac.records.limits import int_param
+from hoptac.records.limits import MAX_YEAR, MIN_YEAR, int_param
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -60,13 +60,6 @@ from hoptac.web.security import protect_download
 
 CLOSED = (Status.DONE, Status.CANCELLED)
 PENDING_DIR = "pending"
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _scoped_get(model: Any, user: Any, pk: int) -> Any:
@@ -112,7 +105,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
-    f: dict[str, Any] = {k: _int(request.GET.get(k)) for k in ("agency", "partner", "plan", "year")}
+    f: dict[str, Any] = {k: int_param(request.GET.get(k)) for k in ("agency", "partner", "plan")}
+    f["year"] = int_param(request.GET.get("year"), low=MIN_YEAR, high=MAX_YEAR)
     f["status"] = request.GET.get("status") or ""
     return queries.filter_tasks(qs, **f), f
 
@@ -833,7 +827,7 @@ def _account(profile: Profile) -> dict[str, Any]:
 def user_list(request: HttpRequest) -> HttpResponse:
     perms.require_edit(request.user)
     profiles = perms.users_for(request.user).order_by("office__name", "user__username")
-    office = _int(request.GET.get("office"))
+    office = int_param(request.GET.get("office"))
     if office:
         profiles = profiles.filter(office_id=office)
     page = Paginator(profiles, 50).get_page(request.GET.get("page"))
