@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hoptac.records import perms
+from hoptac.records.limits import MAX_ID, bound_dates
 from hoptac.records.models import AuditLog, Office
 from hoptac.sheets import csv_value, xlsx_cell
 
@@ -75,7 +76,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("Việc"), required=False)
     model = forms.ChoiceField(label=gettext_lazy("Loại mục"), required=False)
     object_id = forms.CharField(label=gettext_lazy("Mã mục"), required=False, max_length=40)
-    document = forms.IntegerField(label=gettext_lazy("Mã văn bản nguồn"), required=False, min_value=1)
+    document = forms.IntegerField(label=gettext_lazy("Mã văn bản nguồn"), required=False, min_value=1, max_value=MAX_ID)
     office = forms.TypedChoiceField(label=gettext_lazy("Văn phòng"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, entries: QuerySet[AuditLog], national: bool, **kwargs: Any) -> None:
@@ -99,6 +100,7 @@ class AuditFilterForm(forms.Form):
             self.fields[name].widget.attrs["placeholder"] = "dd/mm/yyyy"
         self.fields["user"].error_messages["invalid_choice"] = _("Người này không có trong nhật ký.")
         self.fields["document"].error_messages["invalid"] = _("Mã văn bản phải là một số.")
+        bound_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records import perms
-from hoptac.records.limits import IdChoiceField, IdMultipleChoiceField, check_date
+from hoptac.records.limits import IdChoiceField, IdMultipleChoiceField, bound_dates, check_date
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -174,6 +174,16 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].required = True
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        bound_dates(self)
+
+
+def check_agreement_years(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """An agreement's years lie between 1945 and 2200 (no "2 to 3")."""
+    for name in ("start_year", "end_year"):
+        year = data.get(name)
+        if year is not None and not 1945 <= year <= 2200:
+            form.add_error(name, _("Năm không hợp lệ."))
+            data.pop(name, None)
 
 
 class AgreementStatusForm(forms.ModelForm):
@@ -181,8 +191,13 @@ class AgreementStatusForm(forms.ModelForm):
         model = Agreement
         fields = ["status", "signed_on", "start_year", "end_year"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_dates(self)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        check_agreement_years(self, data)
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and start > end:
             raise ValidationError(_("Năm bắt đầu phải trước năm kết thúc."))
@@ -381,6 +396,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["signed_on"].error_messages["invalid"] = _("Ngày ký không hợp lệ (dd/mm/yyyy).")
         for name in ("start_year", "end_year"):
             self.fields[name].error_messages["invalid"] = _("Năm phải là một số.")
+        bound_dates(self)
 
     def clean_title(self) -> str:
         title = " ".join(str(self.cleaned_data.get("title") or "").split())
@@ -391,10 +407,7 @@ class AgreementForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end, signed = data.get("start_year"), data.get("end_year"), data.get("signed_on")
-        for name in ("start_year", "end_year"):
-            year = data.get(name)
-            if year is not None and not 1945 <= year <= 2200:
-                self.add_error(name, _("Năm không hợp lệ."))
+        check_agreement_years(self, data)
         if start and end and start > end:
             self.add_error("end_year", _("Năm kết thúc phải sau năm bắt đầu."))
         if signed and end and signed.year > end:

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "bound_dates",
     "IdChoiceField",
     "IdMultipleChoiceField",
     "fits_id",
@@ -96,3 +97,10 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     self.error_messages["invalid_choice"], code="invalid_choice", params={"value": item}
                 )
         return super()._check_values(value)
+
+
+def bound_dates(form: forms.BaseForm) -> None:
+    """Keep every date field of ``form`` between 1900 and 2200 (call at the end of the form's ``__init__``)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.DateField) and check_date not in field.validators:
+            field.validators.append(check_date)
