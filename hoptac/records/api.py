@@ -569,8 +569,13 @@ def create_report(request: HttpRequest, pk: Id, payload: ReportIn) -> Any:
     text = payload.text.strip()
     if not text:
         raise HttpError(422, "Hãy ghi nội dung báo cáo.")
-    report = progress.submit(request.user, occ, status=payload.status, percent=payload.percent, text=text)
-    return Reply(201, report)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise HttpError(422, "Idempotency-Key tối đa 100 ký tự.")
+    report = progress.submit(
+        request.user, occ, status=payload.status, percent=payload.percent, text=text, key=f"api:{key}" if key else ""
+    )
+    return Reply(201, report)  # a repeated Idempotency-Key: the first report, stored once
 
 
 @api.get("/events", response=EventPage)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,7 @@ from hoptac.records.models import (
 from hoptac.records.text import name_key
 
 MAX_UPLOAD_MB = 20
+MAX_REPORT_TEXT = 20000  # as the API's
 # What a report may attach: office documents, PDF, plain text and pictures. Nothing a browser would run
 # (HTML, SVG, scripts) or a computer would execute; the ones with a fixed signature must carry it.
 ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
@@ -89,6 +92,8 @@ class UploadForm(forms.Form):
 
 class ProgressReportForm(forms.ModelForm):
     occurrence = IdChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
+    # A new token each time the form is shown: the same form sent twice (a double click, a resend) is one report.
+    once = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = ProgressReport
@@ -108,6 +113,10 @@ class ProgressReportForm(forms.ModelForm):
         self.fields["percent"].min_value = 0
         self.fields["percent"].max_value = 100
         self.fields["percent"].validators.append(_percent)
+        self.fields["text"].max_length = MAX_REPORT_TEXT
+        self.fields["text"].validators.append(MaxLengthValidator(MAX_REPORT_TEXT))
+        if not self.is_bound:
+            self.fields["once"].initial = secrets.token_urlsafe(24)
 
     def clean_text(self) -> str:
         text = str(self.cleaned_data.get("text") or "").strip()

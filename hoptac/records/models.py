@@ -418,9 +418,20 @@ class ProgressReport(OfficeOwned):
     )
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's per-render token or the API's Idempotency-Key: the same submission is stored once.
+    submission_key = models.CharField(max_length=120, blank=True, default="", editable=False)
+
+    replayed = False  # set by ``progress.submit`` on the report a repeated submission returns
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="report_unique_submission",
+            )
+        ]
 
 
 class Event(OfficeOwned):

@@ -212,8 +212,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 percent=data["percent"],
                 text=data["text"],
                 attachment=data.get("attachment") or None,
+                key=f"form:{data['once']}" if data.get("once") else "",
             )
-            if perms.report_sets_progress(report.role, task):
+            if report.replayed:
+                messages.info(request, _("Báo cáo này đã được ghi (gửi lại lần nữa không ghi thêm)."))
+            elif perms.report_sets_progress(report.role, task):
                 messages.success(request, _("Đã ghi báo cáo tiến độ."))
             else:
                 messages.success(
