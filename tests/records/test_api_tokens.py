@@ -126,3 +126,12 @@ def test_tokens_issued_before_hashing_keep_working() -> None:
     executor.loader.build_graph()
     executor.migrate(executor.loader.graph.leaf_nodes())
     assert _me("khoa-cu-van-dung") == 200
+
+
+def test_account_page_in_english(login: Any, world: World) -> None:
+    c = login("viewer")
+    ApiToken.issue(world.users["viewer"], name="scripts")
+    body = c.get(reverse("account"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Revoke" in body and "Last used" in body and "never used" in body
+    r = c.post(reverse("account"), {"expires": "01/01/2001"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert "The expiry date has passed." in r.content.decode()
