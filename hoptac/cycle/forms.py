@@ -10,6 +10,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.cycle.models import CompiledReport, ReminderSetting, ReportingRule
+from hoptac.records.limits import IdMultipleChoiceField, bound_dates
 from hoptac.records.models import Agency, Occurrence, Status
 
 __all__ = ["AgencyReportForm", "CompiledReportForm", "ImportForm", "ReminderForm", "RuleForm"]
@@ -32,12 +33,14 @@ class RuleForm(forms.ModelForm):
             "active",
         ]
         widgets = {"senders": forms.SelectMultiple(attrs={"size": 8})}
+        field_classes = {"senders": IdMultipleChoiceField}
 
     def __init__(self, *args: Any, office: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["senders"].queryset = Agency.objects.filter(office=office) if office else Agency.objects.none()
         self.fields["senders"].required = False
         self.fields["due_date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        bound_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -120,6 +123,7 @@ class CompiledReportForm(forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        bound_dates(self)
 
     def clean_title(self) -> str:
         title = " ".join(str(self.cleaned_data.get("title") or "").split())

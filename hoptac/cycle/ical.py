@@ -103,6 +103,14 @@ def _event(uid: str, start: date, end: date | None, summary: str, description: s
     return ev
 
 
+def _add(cal: Calendar, uid: str, start: date, end: date | None, *rest: Any) -> None:
+    """Add one item; one the calendar cannot carry (a date at the end of time) is skipped, not the feed."""
+    try:
+        cal.add_component(_event(uid, start, end, *rest))
+    except (OverflowError, ValueError, TypeError):
+        return
+
+
 def _years(plans: QuerySet[Plan], today: date) -> list[int]:
     years = {today.year, today.year + 1}
     for start, end in plans.values_list("start_year", "end_year"):
@@ -125,54 +133,50 @@ def build(scope: Scope, base_url: str = "", today: date | None = None) -> bytes:
     link = (lambda path: f"\n{base_url}{path}") if base_url else (lambda path: "")
     for due in scope.dues.select_related("agency", "rule__plan"):
         state = "đã nộp" if due.done else "chưa nộp"
-        cal.add_component(
-            _event(
-                f"due-{due.pk}@hoptac",
-                due.due,
-                None,
-                f"Hạn báo cáo: {due.agency.name} → {due.rule.recipient} (năm {due.year})",
-                f"{due.rule.plan.title}\nTình trạng: {state}" + link(f"/cycle/dues/{due.pk}/"),
-                ALARM_DAYS["report"],
-            )
+        _add(
+            cal,
+            f"due-{due.pk}@hoptac",
+            due.due,
+            None,
+            f"Hạn báo cáo: {due.agency.name} → {due.rule.recipient} (năm {due.year})",
+            f"{due.rule.plan.title}\nTình trạng: {state}" + link(f"/cycle/dues/{due.pk}/"),
+            ALARM_DAYS["report"],
         )
     for occ in scope.occurrences.select_related("task").prefetch_related("task__lead"):
         leads = ", ".join(a.name for a in occ.task.lead.all())
         ref = f"{occ.task.ref} " if occ.task.ref else ""
-        cal.add_component(
-            _event(
-                f"occ-{occ.pk}@hoptac",
-                occ.due,
-                None,
-                f"Hạn nhiệm vụ {ref}(năm {occ.year}): {occ.task.title}"[:250],
-                f"Chủ trì: {leads or '—'}\nTình trạng: {occ.get_status_display()} ({occ.percent}%)"
-                + link(f"/tasks/{occ.task_id}/"),
-                ALARM_DAYS["task"],
-            )
+        _add(
+            cal,
+            f"occ-{occ.pk}@hoptac",
+            occ.due,
+            None,
+            f"Hạn nhiệm vụ {ref}(năm {occ.year}): {occ.task.title}"[:250],
+            f"Chủ trì: {leads or '—'}\nTình trạng: {occ.get_status_display()} ({occ.percent}%)"
+            + link(f"/tasks/{occ.task_id}/"),
+            ALARM_DAYS["task"],
         )
     for event in scope.events:
-        cal.add_component(
-            _event(
-                f"event-{event.pk}@hoptac",
-                event.date,
-                None,
-                f"{event.get_kind_display()}: {event.title}"[:250],
-                event.place,
-                ALARM_DAYS["event"],
-            )
+        _add(
+            cal,
+            f"event-{event.pk}@hoptac",
+            event.date,
+            None,
+            f"{event.get_kind_display()}: {event.title}"[:250],
+            event.place,
+            ALARM_DAYS["event"],
         )
     partners = list(
         Partner.objects.filter(plans__in=scope.plans).exclude(country="VN").values_list("country", "name").distinct()
     )
     for day, start, end in cdays.occurrences(cdays.days_for(partners), _years(scope.plans, today)):
         key = cdays._locality_key(day.locality) if day.locality else "all"
-        cal.add_component(
-            _event(
-                f"day-{day.country}-{key}-{start:%Y%m%d}@hoptac",
-                start,
-                end,
-                day.title(start.year),
-                "Ngày kỷ niệm của đối tác: chuẩn bị thư chúc mừng, hoạt động tuyên truyền.",
-                ALARM_DAYS["day"],
-            )
+        _add(
+            cal,
+            f"day-{day.country}-{key}-{start:%Y%m%d}@hoptac",
+            start,
+            end,
+            day.title(start.year),
+            "Ngày kỷ niệm của đối tác: chuẩn bị thư chúc mừng, hoạt động tuyên truyền.",
+            ALARM_DAYS["day"],
         )
     return bytes(cal.to_ical())

@@ -35,6 +35,7 @@ from hoptac.cycle.xlsx import export_xlsx, import_xlsx
 from hoptac.errors import HoptacError
 from hoptac.files import read_upload
 from hoptac.records import audit, perms, progress
+from hoptac.records.limits import MAX_YEAR, MIN_YEAR, int_param
 from hoptac.records.models import Agency, Occurrence, Partner, Plan, ProgressReport
 
 CONTENT_TYPES = {
@@ -45,10 +46,11 @@ CONTENT_TYPES = {
 
 
 def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
+    return int_param(value)
+
+
+def _year(value: str | None) -> int | None:
+    return int_param(value, low=MIN_YEAR, high=MAX_YEAR)
 
 
 def _scoped_get(model: Any, user: Any, pk: int) -> Any:
@@ -74,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
     _require_role(request.user)
     _sync(request.user)
     today = timezone.localdate()
-    year = _int(request.GET.get("year")) or today.year
+    year = _year(request.GET.get("year")) or today.year
     dues = perms.scope(ReportDue.objects.filter(year=year), request.user)
     agency = perms.reporter_agency(request.user)
     if not perms.can_read_all(request.user):
@@ -104,7 +106,7 @@ def board(request: HttpRequest) -> HttpResponse:
         audit.log(request.user, "update", due, before=before, after={"done": done}, summary=f"Báo cáo: {due}")
         messages.success(request, _("Đã ghi nhận.") if done else _("Đã bỏ đánh dấu đã nộp."))
         return redirect(request.get_full_path())
-    year = _int(request.GET.get("year")) or today.year
+    year = _year(request.GET.get("year")) or today.year
     plan_id = _int(request.GET.get("plan"))
     dues = perms.scope(ReportDue.objects.filter(year=year), request.user)
     if plan_id:
@@ -323,7 +325,7 @@ def compile_new(request: HttpRequest) -> HttpResponse:
     partners = perms.scope(Partner.objects.exclude(country="VN"), request.user)
     error = ""
     if request.method == "POST":
-        year = _int(request.POST.get("year"))
+        year = _int(request.POST.get("year"))  # open_report says when it is out of range
         plan_id, partner_id = _int(request.POST.get("plan")), _int(request.POST.get("partner"))
         plan = plans.filter(pk=plan_id).first() if plan_id else None
         partner = partners.filter(pk=partner_id).first() if partner_id else None

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from openpyxl import Workbook, load_workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -29,6 +30,7 @@ from hoptac.cycle.report import open_report, plans_of, status_label, task_lines
 from hoptac.errors import HoptacError
 from hoptac.records import audit
 from hoptac.records.models import Agency, Occurrence, Office, Partner, Plan, ProgressReport, Status, Task
+from hoptac.sheets import xlsx_cell
 
 __all__ = ["COLUMNS", "FORMAT", "ImportResult", "export_xlsx", "import_xlsx", "read_rows"]
 
@@ -100,7 +102,7 @@ def export_xlsx(report: CompiledReport) -> bytes:
                     "agency_id": agency.pk if agency else None,
                 }
                 for i, (key, _label, _w) in enumerate(COLUMNS, 1):
-                    cell = ws.cell(row=row, column=i, value=values[key])
+                    cell = xlsx_cell(ws.cell(row=row, column=i), values[key])
                     cell.alignment = wrap
                     if key == "due" and values[key] is not None:
                         cell.number_format = "DD/MM/YYYY"
@@ -127,7 +129,7 @@ def export_xlsx(report: CompiledReport) -> bytes:
         1,
     ):
         info.cell(row=r, column=1, value=label).font = head
-        info.cell(row=r, column=2, value=value)
+        xlsx_cell(info.cell(row=r, column=2), value)
     info.column_dimensions["A"].width = 14
     info.column_dimensions["B"].width = 90
     fixed = datetime(report.year, 1, 1)
@@ -234,7 +236,7 @@ def import_xlsx(data: bytes, name: str, office: Office, user: Any = None) -> Imp
                 f"dòng {n}: tình trạng {row['status']!r} không hợp lệ (chọn: {', '.join(_labels().values())})"
             )
             continue
-        text = str(row["text"] or "").strip()
+        text = _plain_text(row["text"])
         if occ_id is None:
             if text:
                 errors.append(f"dòng {n}: nhiệm vụ không có kỳ trong năm {year}, không ghi được nội dung báo cáo")
@@ -256,7 +258,7 @@ def import_xlsx(data: bytes, name: str, office: Office, user: Any = None) -> Imp
         if agency_id is not None and agency_id not in agencies:
             errors.append(f"dòng {n}: mã cơ quan {row['agency_id']!r} không thuộc văn phòng")
             continue
-        if text != current.get((occ.pk, agency_id), ""):
+        if text != _plain_text(current.get((occ.pk, agency_id))):
             if not text:
                 errors.append(f"dòng {n}: không xóa được nội dung đã báo cáo (hãy ghi nội dung mới)")
                 continue
@@ -311,6 +313,11 @@ def import_xlsx(data: bytes, name: str, office: Office, user: Any = None) -> Imp
                 )
                 result.statuses += 1
     return result
+
+
+def _plain_text(value: Any) -> str:
+    """A text as the table carries it: XML turns CR LF (what browsers send) into LF, and edges are trimmed."""
+    return ILLEGAL_CHARACTERS_RE.sub("", str(value or "").replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def _current_texts(occurrences: dict[int, Occurrence]) -> list[tuple[int, int | None, str]]:

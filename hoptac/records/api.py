@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import authenticate
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils import timezone
 from ninja import Field, File, NinjaAPI, Schema
 from ninja import Status as Reply
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -20,6 +21,7 @@ from hoptac.files import read_upload
 from hoptac.records import audit, perms, progress, queries
 from hoptac.records.auth import WITH_PROFILE
 from hoptac.records.ingest import MAX_BYTES, ingest_bytes
+from hoptac.records.limits import MAX_DATE, MAX_ID, MAX_YEAR, MIN_DATE, MIN_YEAR
 from hoptac.records.models import (
     Agreement,
     ApiToken,
@@ -33,13 +35,26 @@ from hoptac.records.models import (
     Task,
 )
 
+# An id or a query number a database column can hold: past it, a 422 rather than an overflow in the query.
+Id = Annotated[int, Field(ge=0, le=MAX_ID)]
+Year = Annotated[int, Field(ge=MIN_YEAR, le=MAX_YEAR)]
+Day = Annotated[dt.date, Field(ge=MIN_DATE, le=MAX_DATE)]  # what a calendar and a report can show
+MAX_OFFSET = 10**9
+LAST_USED_STEP = dt.timedelta(minutes=1)  # "last used" is written at most once a minute per token
+MAX_EXPIRY = MAX_DATE
+
 
 def _token_user(key: str | None) -> Any:
+    """The user of API key ``key`` (looked up by its digest), None if unknown, expired or inactive."""
     if not key:
         return None
-    token = ApiToken.objects.select_related("user", *(f"user__{f}" for f in WITH_PROFILE)).filter(key=key).first()
-    if token is None or not token.user.is_active:
+    tokens = ApiToken.objects.select_related("user", *(f"user__{f}" for f in WITH_PROFILE))
+    token = tokens.filter(digest=ApiToken.digest_of(key)).first()
+    if token is None or token.expired or not token.user.is_active:
         return None
+    now = timezone.now()
+    if token.last_used is None or now - token.last_used > LAST_USED_STEP:
+        ApiToken.objects.filter(pk=token.pk).update(last_used=now)
     return token.user
 
 
@@ -118,7 +133,7 @@ def _hoptac_error(request: HttpRequest, exc: HoptacError) -> HttpResponse:
     return _error(request, 400, str(exc))
 
 
-def _get(qs: Any, user: Any, pk: int) -> Any:
+def _get(qs: Any, user: Any, pk: Id) -> Any:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         raise Http404
@@ -127,8 +142,8 @@ def _get(qs: Any, user: Any, pk: int) -> Any:
 
 
 def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
-    if not 1 <= limit <= 500 or offset < 0:
-        raise HttpError(422, "limit phải từ 1 đến 500, offset không âm.")
+    if not 1 <= limit <= 500 or not 0 <= offset <= MAX_OFFSET:
+        raise HttpError(422, f"limit phải từ 1 đến 500, offset từ 0 đến {MAX_OFFSET}.")
     items, count = queries.rows_and_count(qs, offset, limit)
     return {"count": count, "items": items}
 
@@ -139,6 +154,8 @@ def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
 class TokenIn(Schema):
     username: str
     password: str
+    name: str = Field("", max_length=100)
+    expires: Day | None = None
 
 
 class TokenOut(Schema):
@@ -202,8 +219,8 @@ class AgreementOut(Schema):
 
 
 class AgreementPatch(Schema):
-    status: Agreement.Status | None = None
-    signed_on: dt.date | None = None
+    status: Agreement.Status | None = None  # may be left out, not null (see ``patch_agreement``)
+    signed_on: Day | None = None
 
 
 class PlanOut(Schema):
@@ -273,13 +290,13 @@ EventKind = Literal["hoi_dam", "tham", "ky_ket", "hoi_nghi", "doan_ra", "doan_va
 
 class EventIn(Schema):
     kind: EventKind = "khac"
-    date: dt.date
+    date: Day
     title: str = Field(..., min_length=1, max_length=2000)
     place: str = ""
     members: str = ""
-    agreement_id: int | None = None
-    task_id: int | None = None
-    parties: list[int] = []
+    agreement_id: Id | None = None
+    task_id: Id | None = None
+    parties: list[Id] = Field([], max_length=100)
 
 
 class EventOut(Schema):
@@ -338,7 +355,9 @@ def create_token(request: HttpRequest, payload: TokenIn) -> dict[str, str]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if user is None:
         raise HttpError(401, "Sai tên đăng nhập hoặc mật khẩu.")
-    token = ApiToken.issue(user)
+    if payload.expires is not None and not timezone.localdate() <= payload.expires <= MAX_EXPIRY:
+        raise HttpError(422, "Ngày hết hạn phải từ hôm nay đến 31/12/2200.")
+    token = ApiToken.issue(user, name=payload.name.strip(), expires=payload.expires)
     audit.log(user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=perms.office_of(user))
     return {"token": token.key}
 
@@ -367,7 +386,7 @@ def list_documents(
 
 
 @api.get("/documents/{pk}", response=DocumentDetailOut)
-def get_document(request: HttpRequest, pk: int) -> Any:
+def get_document(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Document.objects, request.user, pk)
 
@@ -394,7 +413,7 @@ def list_partners(request: HttpRequest, country: str | None = None, limit: int =
 
 
 @api.get("/partners/{pk}", response=PartnerOut)
-def get_partner(request: HttpRequest, pk: int) -> Any:
+def get_partner(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Partner.objects, request.user, pk)
 
@@ -409,18 +428,21 @@ def list_agreements(request: HttpRequest, status: str | None = None, limit: int 
 
 
 @api.get("/agreements/{pk}", response=AgreementOut)
-def get_agreement(request: HttpRequest, pk: int) -> Any:
+def get_agreement(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Agreement.objects, request.user, pk)
 
 
 @api.patch("/agreements/{pk}", response=AgreementOut)
-def patch_agreement(request: HttpRequest, pk: int, payload: AgreementPatch) -> Any:
+def patch_agreement(request: HttpRequest, pk: Id, payload: AgreementPatch) -> Any:
     perms.require_edit(request.user)
     agreement = _get(Agreement.objects, request.user, pk)
+    changes = payload.dict(exclude_unset=True)
+    if "status" in changes and changes["status"] is None:
+        raise HttpError(422, f"status không được để trống: một trong {', '.join(Agreement.Status.values)}.")
     before = audit.snapshot(agreement)
     with transaction.atomic():
-        for field, value in payload.dict(exclude_unset=True).items():
+        for field, value in changes.items():
             setattr(agreement, field, value)
         agreement.save()
         audit.log(request.user, "update", agreement, before=before, after=audit.snapshot(agreement))
@@ -434,12 +456,12 @@ def list_plans(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
 
 
 @api.get("/plans/{pk}", response=PlanOut)
-def get_plan(request: HttpRequest, pk: int) -> Any:
+def get_plan(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Plan.objects, request.user, pk)
 
 
-def _visible_task(request: HttpRequest, pk: int) -> Task:
+def _visible_task(request: HttpRequest, pk: Id) -> Task:
     task = Task.objects.filter(pk=pk).first()
     if task is None:
         raise Http404
@@ -451,10 +473,10 @@ def _visible_task(request: HttpRequest, pk: int) -> Task:
 @api.get("/tasks", response=TaskPage)
 def list_tasks(
     request: HttpRequest,
-    agency: int | None = None,
-    partner: int | None = None,
-    plan: int | None = None,
-    year: int | None = None,
+    agency: Id | None = None,
+    partner: Id | None = None,
+    plan: Id | None = None,
+    year: Year | None = None,
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -472,12 +494,12 @@ def list_tasks(
 
 
 @api.get("/tasks/{pk}", response=TaskOut)
-def get_task(request: HttpRequest, pk: int) -> Any:
+def get_task(request: HttpRequest, pk: Id) -> Any:
     return _visible_task(request, pk)
 
 
 @api.patch("/tasks/{pk}", response=TaskOut)
-def patch_task(request: HttpRequest, pk: int, payload: TaskPatch) -> Any:
+def patch_task(request: HttpRequest, pk: Id, payload: TaskPatch) -> Any:
     task = _visible_task(request, pk)
     perms.require_edit(request.user)
     with transaction.atomic():
@@ -498,8 +520,8 @@ def patch_task(request: HttpRequest, pk: int, payload: TaskPatch) -> Any:
 @api.get("/occurrences", response=OccurrencePage)
 def list_occurrences(
     request: HttpRequest,
-    task: int | None = None,
-    year: int | None = None,
+    task: Id | None = None,
+    year: Year | None = None,
     status: str | None = None,
     limit: int = 50,
     offset: int = 0,
@@ -514,7 +536,7 @@ def list_occurrences(
     return _page(qs.order_by("due", "id"), limit, offset)
 
 
-def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
+def _visible_occurrence(request: HttpRequest, pk: Id) -> Occurrence:
     occ = Occurrence.objects.select_related("task").filter(pk=pk).first()
     if occ is None:
         raise Http404
@@ -524,13 +546,13 @@ def _visible_occurrence(request: HttpRequest, pk: int) -> Occurrence:
 
 
 @api.get("/occurrences/{pk}", response=OccurrenceOut)
-def get_occurrence(request: HttpRequest, pk: int) -> Any:
+def get_occurrence(request: HttpRequest, pk: Id) -> Any:
     return _visible_occurrence(request, pk)
 
 
 @api.get("/reports", response=ReportPage)
 def list_reports(
-    request: HttpRequest, occurrence: int | None = None, limit: int = 50, offset: int = 0
+    request: HttpRequest, occurrence: Id | None = None, limit: int = 50, offset: int = 0
 ) -> Any:
     qs = perms.scope(ProgressReport.objects.all(), request.user).filter(
         occurrence__in=perms.occurrences_for(request.user).values("pk")
@@ -541,15 +563,20 @@ def list_reports(
 
 
 @api.post("/occurrences/{pk}/reports", response={201: ReportOut})
-def create_report(request: HttpRequest, pk: int, payload: ReportIn) -> Any:
+def create_report(request: HttpRequest, pk: Id, payload: ReportIn) -> Any:
     occ = _visible_occurrence(request, pk)
     if not perms.can_report(request.user, occ.task):
         raise PermissionDenied("Bạn không có quyền báo cáo nhiệm vụ này.")
     text = payload.text.strip()
     if not text:
         raise HttpError(422, "Hãy ghi nội dung báo cáo.")
-    report = progress.submit(request.user, occ, status=payload.status, percent=payload.percent, text=text)
-    return Reply(201, report)
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if len(key) > 100:
+        raise HttpError(422, "Idempotency-Key tối đa 100 ký tự.")
+    report = progress.submit(
+        request.user, occ, status=payload.status, percent=payload.percent, text=text, key=f"api:{key}" if key else ""
+    )
+    return Reply(201, report)  # a repeated Idempotency-Key: the first report, stored once
 
 
 @api.get("/events", response=EventPage)
@@ -559,7 +586,7 @@ def list_events(request: HttpRequest, limit: int = 50, offset: int = 0) -> Any:
 
 
 @api.get("/events/{pk}", response=EventOut)
-def get_event(request: HttpRequest, pk: int) -> Any:
+def get_event(request: HttpRequest, pk: Id) -> Any:
     perms.require_read_all(request.user)
     return _get(Event.objects, request.user, pk)
 

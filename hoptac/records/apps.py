@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, pre_save
 
 
 class RecordsConfig(AppConfig):
@@ -13,7 +13,12 @@ class RecordsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.contrib.auth import get_user_model
+
+        from hoptac.records.models import end_tokens
+
         post_migrate.connect(_guard_audit_log, sender=self, dispatch_uid="hoptac.records.guard_audit_log")
+        pre_save.connect(end_tokens, sender=get_user_model(), dispatch_uid="hoptac.records.end_tokens")
 
 
 def _guard_audit_log(using: str = "default", plan: Any = None, **kwargs: Any) -> None:

@@ -13,7 +13,7 @@ from hoptac.records.models import AuditLog, Document, Office
 __all__ = ["log", "log_fields", "snapshot"]
 
 # Never copied into the log: the secret of an API or calendar token.
-SECRET_FIELDS = {"apitoken": {"key"}, "calendartoken": {"key"}}
+SECRET_FIELDS = {"apitoken": {"key", "digest"}, "calendartoken": {"key"}}
 
 
 def _plain(value: Any) -> Any:

@@ -27,7 +27,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from hoptac.records import perms
+from hoptac.records.limits import MAX_ID, bound_dates
 from hoptac.records.models import AuditLog, Office
+from hoptac.sheets import csv_value, xlsx_cell
 
 __all__ = ["ACTIONS", "MODELS", "AuditFilterForm", "audit_export", "audit_list", "filtered"]
 
@@ -65,7 +67,6 @@ MODELS = {
 }
 PER_PAGE = 50
 XLSX_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class AuditFilterForm(forms.Form):
@@ -75,7 +76,7 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(label=gettext_lazy("Việc"), required=False)
     model = forms.ChoiceField(label=gettext_lazy("Loại mục"), required=False)
     object_id = forms.CharField(label=gettext_lazy("Mã mục"), required=False, max_length=40)
-    document = forms.IntegerField(label=gettext_lazy("Mã văn bản nguồn"), required=False, min_value=1)
+    document = forms.IntegerField(label=gettext_lazy("Mã văn bản nguồn"), required=False, min_value=1, max_value=MAX_ID)
     office = forms.TypedChoiceField(label=gettext_lazy("Văn phòng"), required=False, coerce=int, empty_value=None)
 
     def __init__(self, *args: Any, entries: QuerySet[AuditLog], national: bool, **kwargs: Any) -> None:
@@ -99,6 +100,7 @@ class AuditFilterForm(forms.Form):
             self.fields[name].widget.attrs["placeholder"] = "dd/mm/yyyy"
         self.fields["user"].error_messages["invalid_choice"] = _("Người này không có trong nhật ký.")
         self.fields["document"].error_messages["invalid"] = _("Mã văn bản phải là một số.")
+        bound_dates(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -191,13 +193,6 @@ def _header() -> list[str]:
     ]
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula (summaries carry text users typed)."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def _json(value: Any) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
@@ -205,21 +200,18 @@ def _json(value: Any) -> str:
 def _rows(entries: QuerySet[AuditLog]) -> Iterator[list[Any]]:
     for e in entries.iterator(chunk_size=2000):
         yield [
-            _safe(v)
-            for v in (
-                timezone.localtime(e.at).isoformat(timespec="seconds"),
-                e.user.get_username() if e.user else "",
-                e.user.get_full_name() if e.user else "",
-                e.office.name if e.office else "",
-                str(ACTIONS.get(e.action, e.action)),
-                str(MODELS.get(e.model, e.model)),
-                e.object_id,
-                e.summary,
-                _json(e.before),
-                _json(e.after),
-                e.document_id or "",
-                str(e.document) if e.document else "",
-            )
+            timezone.localtime(e.at).isoformat(timespec="seconds"),
+            e.user.get_username() if e.user else "",
+            e.user.get_full_name() if e.user else "",
+            e.office.name if e.office else "",
+            str(ACTIONS.get(e.action, e.action)),
+            str(MODELS.get(e.model, e.model)),
+            e.object_id,
+            e.summary,
+            _json(e.before),
+            _json(e.after),
+            e.document_id or "",
+            str(e.document) if e.document else "",
         ]
 
 
@@ -233,17 +225,18 @@ def _csv(entries: QuerySet[AuditLog]) -> Iterable[str]:
     yield "\ufeff"  # Excel reads the file as UTF-8 only with the BOM
     yield writer.writerow(_header())
     for row in _rows(entries):
-        yield writer.writerow(row)
+        yield writer.writerow([csv_value(v) for v in row])  # summaries carry text users typed
 
 
 def _xlsx(entries: QuerySet[AuditLog]) -> bytes:
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(_("Nhật ký"))
     sheet.append(_header())
     for row in _rows(entries):
-        sheet.append(row)
+        sheet.append([xlsx_cell(WriteOnlyCell(sheet), v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

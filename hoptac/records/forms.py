@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import re
+import secrets
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records import perms
+from hoptac.records.limits import IdChoiceField, IdMultipleChoiceField, bound_dates, check_date
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -29,6 +33,7 @@ from hoptac.records.models import (
 from hoptac.records.text import name_key
 
 MAX_UPLOAD_MB = 20
+MAX_REPORT_TEXT = 20000  # as the API's
 # What a report may attach: office documents, PDF, plain text and pictures. Nothing a browser would run
 # (HTML, SVG, scripts) or a computer would execute; the ones with a fixed signature must carry it.
 ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
@@ -86,7 +91,9 @@ class UploadForm(forms.Form):
 
 
 class ProgressReportForm(forms.ModelForm):
-    occurrence = forms.ModelChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
+    occurrence = IdChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
+    # A new token each time the form is shown: the same form sent twice (a double click, a resend) is one report.
+    once = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
     class Meta:
         model = ProgressReport
@@ -106,6 +113,10 @@ class ProgressReportForm(forms.ModelForm):
         self.fields["percent"].min_value = 0
         self.fields["percent"].max_value = 100
         self.fields["percent"].validators.append(_percent)
+        self.fields["text"].max_length = MAX_REPORT_TEXT
+        self.fields["text"].validators.append(MaxLengthValidator(MAX_REPORT_TEXT))
+        if not self.is_bound:
+            self.fields["once"].initial = secrets.token_urlsafe(24)
 
     def clean_text(self) -> str:
         text = str(self.cleaned_data.get("text") or "").strip()
@@ -123,6 +134,23 @@ class ProgressReportForm(forms.ModelForm):
 def _percent(value: int) -> None:
     if value is not None and not 0 <= value <= 100:
         raise ValidationError(_("Tiến độ phải từ 0 đến 100%."))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label=_("Tên mã (dùng cho việc gì)"), max_length=100, required=False)
+    expires = forms.DateField(
+        label=_("Hết hạn sau ngày (để trống: không hết hạn)"),
+        required=False,
+        widget=forms.DateInput(attrs={"placeholder": "dd/mm/yyyy"}),
+    )
+
+    def clean_expires(self) -> Any:
+        day = self.cleaned_data.get("expires")
+        if day is not None:
+            check_date(day)
+            if day < timezone.localdate():
+                raise ValidationError(_("Ngày hết hạn đã qua."))
+        return day
 
 
 class BulkStatusForm(forms.Form):
@@ -155,6 +183,16 @@ class EventForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].required = True
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        bound_dates(self)
+
+
+def check_agreement_years(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """An agreement's years lie between 1945 and 2200 (no "2 to 3")."""
+    for name in ("start_year", "end_year"):
+        year = data.get(name)
+        if year is not None and not 1945 <= year <= 2200:
+            form.add_error(name, _("Năm không hợp lệ."))
+            data.pop(name, None)
 
 
 class AgreementStatusForm(forms.ModelForm):
@@ -162,8 +200,13 @@ class AgreementStatusForm(forms.ModelForm):
         model = Agreement
         fields = ["status", "signed_on", "start_year", "end_year"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_dates(self)
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        check_agreement_years(self, data)
         start, end = data.get("start_year"), data.get("end_year")
         if start and end and start > end:
             raise ValidationError(_("Năm bắt đầu phải trước năm kết thúc."))
@@ -334,6 +377,7 @@ class AgreementForm(forms.ModelForm):
     class Meta:
         model = Agreement
         fields = ["kind", "title", "parties", "signed_on", "start_year", "end_year", "status", "documents"]
+        field_classes = {"parties": IdMultipleChoiceField, "documents": IdMultipleChoiceField}
         widgets = {
             "title": forms.Textarea(attrs={"rows": 2}),
             "parties": forms.CheckboxSelectMultiple,
@@ -361,6 +405,7 @@ class AgreementForm(forms.ModelForm):
         self.fields["signed_on"].error_messages["invalid"] = _("Ngày ký không hợp lệ (dd/mm/yyyy).")
         for name in ("start_year", "end_year"):
             self.fields[name].error_messages["invalid"] = _("Năm phải là một số.")
+        bound_dates(self)
 
     def clean_title(self) -> str:
         title = " ".join(str(self.cleaned_data.get("title") or "").split())
@@ -371,10 +416,7 @@ class AgreementForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         start, end, signed = data.get("start_year"), data.get("end_year"), data.get("signed_on")
-        for name in ("start_year", "end_year"):
-            year = data.get(name)
-            if year is not None and not 1945 <= year <= 2200:
-                self.add_error(name, _("Năm không hợp lệ."))
+        check_agreement_years(self, data)
         if start and end and start > end:
             self.add_error("end_year", _("Năm kết thúc phải sau năm bắt đầu."))
         if signed and end and signed.year > end:
@@ -396,9 +438,9 @@ class UserForm(forms.Form):
     username = forms.CharField(label=_("Tên đăng nhập"), max_length=150)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
-    office = forms.ModelChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
+    office = IdChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=ASSIGNABLE_ROLES)
-    agency = forms.ModelChoiceField(
+    agency = IdChoiceField(
         label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False
     )
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)

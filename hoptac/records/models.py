@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from pathlib import Path
 from typing import Any
@@ -79,13 +80,46 @@ class Profile(models.Model):
 
 
 class ApiToken(models.Model):
+    """A key for the API. Only its SHA-256 is stored: the key itself is shown once, when made (``issue``).
+    It ends on its expiry day, when revoked, and when its user's password changes or the user is deactivated
+    (``end_tokens``)."""
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
-    key = models.CharField(max_length=64, unique=True)
+    name = models.CharField(_("tên"), max_length=100, blank=True, default="")
+    digest = models.CharField(max_length=64, unique=True)
     created = models.DateTimeField(auto_now_add=True)
+    last_used = models.DateTimeField(null=True, blank=True)
+    expires = models.DateField(_("hết hạn sau ngày"), null=True, blank=True)
+
+    key = ""  # the key itself: only on the instance ``issue`` returns, never stored
+
+    class Meta:
+        ordering = ["-created", "-id"]
+
+    @staticmethod
+    def digest_of(key: str) -> str:
+        return hashlib.sha256(key.encode("utf-8", "replace")).hexdigest()
 
     @classmethod
-    def issue(cls, user: Any) -> ApiToken:
-        return cls.objects.create(user=user, key=secrets.token_urlsafe(32))
+    def issue(cls, user: Any, name: str = "", expires: Any = None) -> ApiToken:
+        key = secrets.token_urlsafe(32)
+        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(key), expires=expires)
+        token.key = key
+        return token
+
+    @property
+    def expired(self) -> bool:
+        return self.expires is not None and self.expires < timezone.localdate()
+
+
+def end_tokens(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """``pre_save`` of the user model: a new password or a deactivation ends the user's API tokens, wherever
+    it is made (the users page, ``hoptac manage``, the admin)."""
+    if instance.pk is None or (update_fields is not None and not {"password", "is_active"} & set(update_fields)):
+        return
+    old = type(instance)._default_manager.filter(pk=instance.pk).values_list("password", "is_active").first()
+    if old is not None and (old[0] != instance.password or (old[1] and not instance.is_active)):
+        ApiToken.objects.filter(user_id=instance.pk).delete()
 
 
 class Partner(OfficeOwned):
@@ -384,9 +418,20 @@ class ProgressReport(OfficeOwned):
     )
     author = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
+    # The form's per-render token or the API's Idempotency-Key: the same submission is stored once.
+    submission_key = models.CharField(max_length=120, blank=True, default="", editable=False)
+
+    replayed = False  # set by ``progress.submit`` on the report a repeated submission returns
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "submission_key"],
+                condition=~models.Q(submission_key=""),
+                name="report_unique_submission",
+            )
+        ]
 
 
 class Event(OfficeOwned):

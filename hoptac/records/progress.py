@@ -8,7 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from hoptac.files import short_name
@@ -29,13 +29,19 @@ def submit(
     text: str,
     attachment: UploadedFile | None = None,
     agency: Agency | None = None,
+    key: str = "",
 ) -> ProgressReport:
     """Record a report on ``occurrence``; the lead agency's (or the office's) report also moves its progress.
 
     ``agency``: the agency the report is for (the text is that agency's, e.g. in the compiled report); by
     default the reporter's own. Only the office (an officer, an administrator) may report for another agency.
     All or nothing: if anything fails, no row is left and the attachment written meanwhile is removed.
+
+    ``key``: the submission's own token (the form's, or the API's Idempotency-Key). A second submission with
+    the same key by the same user stores nothing and returns the first report, with ``replayed`` set.
     """
+    if key and (first := _submitted(user, key)) is not None:
+        return first
     task = occurrence.task
     role = perms.report_role(user, task)
     if role is None:
@@ -56,6 +62,7 @@ def submit(
         role=role,
         author=user if getattr(user, "is_authenticated", False) else None,
         agency=agency,
+        submission_key=key,
     )
     if attachment is not None:
         report.attachment = attachment
@@ -87,8 +94,18 @@ def submit(
             audit.log_fields(
                 user, task, {"status": before["task_status"]}, document=document, summary=f"Tình trạng: {task}"[:500]
             )
-    except BaseException:
+    except BaseException as exc:
         if report.attachment.name:
             report.attachment.storage.delete(report.attachment.name)
+        if isinstance(exc, IntegrityError) and key and (first := _submitted(user, key)) is not None:
+            return first  # the same submission, sent in parallel, was stored meanwhile
         raise
     return report
+
+
+def _submitted(user: Any, key: str) -> ProgressReport | None:
+    author = user if getattr(user, "is_authenticated", False) else None
+    first = ProgressReport.objects.filter(author=author, submission_key=key).first()
+    if first is not None:
+        first.replayed = True
+    return first

@@ -23,6 +23,7 @@ from django.db.models.functions import Coalesce
 from django.utils.safestring import SafeString, mark_safe
 
 from hoptac.records import perms
+from hoptac.records.limits import int_param
 from hoptac.records.models import Agency, Occurrence, Partner, Plan, Status, Task
 
 __all__ = [
@@ -157,12 +158,12 @@ def rows_and_count(qs: QuerySet[Any], offset: int, limit: int) -> tuple[list[Any
     return rows, (rows[0].rows_in_all if rows else qs.count())
 
 
+MAX_PAGE = 10**9  # past it, page 1: an offset the database can hold
+
+
 def page_of(qs: QuerySet[Any], number: Any, size: int = 50) -> Page:
     """Page ``number`` (text from the URL; the last page when past it, the first when not a number)."""
-    try:
-        wanted = max(1, int(number))
-    except (TypeError, ValueError):
-        wanted = 1
+    wanted = int_param(number, high=MAX_PAGE) or 1
     rows, count = rows_and_count(qs, (wanted - 1) * size, size)
     if not rows and count:
         wanted = -(-count // size)

@@ -34,10 +34,12 @@ from hoptac.records.forms import (
     EventForm,
     PartnerForm,
     ProgressReportForm,
+    TokenForm,
     UploadForm,
     UserForm,
 )
 from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
+from hoptac.records.limits import MAX_YEAR, MIN_YEAR, int_param
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -57,13 +59,6 @@ from hoptac.records.models import (
 from hoptac.web.security import protect_download
 
 CLOSED = (Status.DONE, Status.CANCELLED)
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
-        return None
 
 
 def _scoped_get(model: Any, user: Any, pk: int) -> Any:
@@ -109,7 +104,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 
 def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
-    f: dict[str, Any] = {k: _int(request.GET.get(k)) for k in ("agency", "partner", "plan", "year")}
+    f: dict[str, Any] = {k: int_param(request.GET.get(k)) for k in ("agency", "partner", "plan")}
+    f["year"] = int_param(request.GET.get("year"), low=MIN_YEAR, high=MAX_YEAR)
     f["status"] = request.GET.get("status") or ""
     return queries.filter_tasks(qs, **f), f
 
@@ -215,8 +211,11 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 percent=data["percent"],
                 text=data["text"],
                 attachment=data.get("attachment") or None,
+                key=f"form:{data['once']}" if data.get("once") else "",
             )
-            if perms.report_sets_progress(report.role, task):
+            if report.replayed:
+                messages.info(request, _("Báo cáo này đã được ghi (gửi lại lần nữa không ghi thêm)."))
+            elif perms.report_sets_progress(report.role, task):
                 messages.success(request, _("Đã ghi báo cáo tiến độ."))
             else:
                 messages.success(
@@ -761,19 +760,42 @@ def graph(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account(request: HttpRequest) -> HttpResponse:
+    """The user's API tokens: made here (the key is shown once), listed with their use, revoked."""
     token = None
+    form = TokenForm()
+    status = 200
+    office = perms.office_of(request.user)
+    if request.method == "POST" and "revoke" in request.POST:
+        found = request.user.api_tokens.filter(pk=int_param(request.POST.get("revoke"))).first()
+        if found is None:
+            raise Http404
+        with transaction.atomic():
+            before = audit.snapshot(found)
+            audit.log(request.user, "delete", found, before=before, summary="Thu hồi mã API", office=office)
+            found.delete()
+        messages.success(request, _("Đã thu hồi mã API."))
+        return redirect("account")
     if request.method == "POST":
-        token = ApiToken.issue(request.user)
-        office = perms.office_of(request.user)
-        audit.log(request.user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=office)
+        form = TokenForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                token = ApiToken.issue(request.user, form.cleaned_data["name"], form.cleaned_data["expires"])
+                audit.log(
+                    request.user, "create", token, after=audit.snapshot(token), summary="Tạo mã API", office=office
+                )
+            form = TokenForm()
+        else:
+            status = 400
     return render(
         request,
         "records/account.html",
         {
             "token": token,
-            "tokens": request.user.api_tokens.count(),
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
             "profile": perms.profile_of(request.user),
         },
+        status=status,
     )
 
 
@@ -795,7 +817,7 @@ def _account(profile: Profile) -> dict[str, Any]:
 def user_list(request: HttpRequest) -> HttpResponse:
     perms.require_edit(request.user)
     profiles = perms.users_for(request.user).order_by("office__name", "user__username")
-    office = _int(request.GET.get("office"))
+    office = int_param(request.GET.get("office"))
     if office:
         profiles = profiles.filter(office_id=office)
     page = Paginator(profiles, 50).get_page(request.GET.get("page"))

@@ -120,3 +120,15 @@ def test_inactive_user_feed_is_gone(synced: World) -> None:
     world.users["viewer"].is_active = False
     world.users["viewer"].save()
     assert Client().get(reverse("cycle_ical_me", args=[token])).status_code == 404
+
+
+def test_an_event_at_the_end_of_time_is_skipped_not_the_feed(synced: World) -> None:
+    """An event dated 31/12/9999 (stored before dates were bounded) gave everyone's feed a 500."""
+    from hoptac.records.models import Event
+
+    world = synced
+    Event.objects.create(office=world.bg, date=date(9999, 12, 31), title="Ngày tận thế")
+    Event.objects.create(office=world.bg, date=date(2024, 11, 5), title="Đoàn Xay Sôm Bun")
+    titles = [str(e.get("summary")) for e in _events(_feed(reverse("cycle_ical_me", args=[_token(world, "officer")])))]
+    assert any("Đoàn Xay Sôm Bun" in t for t in titles)
+    assert not any("Ngày tận thế" in t for t in titles)

