@@ -1,0 +1,304 @@
+"""Partners, agencies, agreements, plans, events and the relationship graph."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from hoptac.records import audit, perms, queries
+from hoptac.records.forms import (
+    AgreementForm,
+    AgreementStatusForm,
+    EventForm,
+    PartnerForm,
+)
+from hoptac.records.models import (
+    Agency,
+    Agreement,
+    AuditLog,
+    Event,
+    Occurrence,
+    Partner,
+    Plan,
+    Task,
+)
+from hoptac.records.views.common import CLOSED, save_audited, scoped_get, snapshot_with_m2m
+
+
+@login_required
+def partner_list(request: HttpRequest) -> HttpResponse:
+    perms.require_read_all(request.user)
+    partners = perms.scope(Partner.objects.all(), request.user).annotate(
+        n_agreements=queries.count_of(Agreement.parties.through, "partner_id"),
+        n_plans=queries.count_of(Plan.partners.through, "partner_id"),
+    )
+    return render(request, "records/partner_list.html", {"partners": partners})
+
+
+@login_required
+def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    perms.require_read_all(request.user)
+    partner = scoped_get(Partner, request.user, pk)
+    events = Event.objects.filter(Q(parties=partner) | Q(agreement__parties=partner)).distinct().order_by("date")
+    return render(
+        request,
+        "records/partner_detail.html",
+        {
+            "partner": partner,
+            "agreements": partner.agreements.all(),
+            "plans": partner.plans.all(),
+            "events": events,
+        },
+    )
+
+
+SUGGESTED = gettext_lazy(
+    "Đã điền sẵn theo danh mục địa danh (tên bản ngữ, đơn vị kế thừa sau sắp xếp 2025…): hãy kiểm tra rồi lưu."
+)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def partner_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or edit a partner. What the place-name vocabulary knows and the form leaves empty
+    (a Vietnamese unit's successor after the 2025 reorganisation, a foreign one's native name) is filled in
+    for the clerk to check: on opening an existing partner, or by a first submission that saves nothing."""
+    perms.require_edit(request.user)
+    partner = scoped_get(Partner, request.user, pk) if pk else None
+    office = partner.office if partner else perms.office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("Quản trị toàn quốc hãy thêm mục này bằng tài khoản của một văn phòng."))
+    form = PartnerForm(instance=partner, office=office)
+    notice, status = "", 200
+    if request.method == "GET" and partner is not None:
+        stored = {f: getattr(partner, f) for f in ("name", "country", "level", "native_name", "romanization")}
+        hints = form.suggest({**stored, "successor_choice": str(partner.successor_id or "")})
+        for field, value in hints.items():
+            form.initial[field] = value
+        form.initial["suggested"] = "1"
+        notice = str(SUGGESTED) if hints else ""
+    elif request.method == "POST":
+        before = snapshot_with_m2m(partner) if partner else None  # validation writes into the instance
+        form = PartnerForm(request.POST, instance=partner, office=office)
+        if not form.is_valid():
+            status = 400
+        elif hints := ({} if request.POST.get("suggested") else form.suggest(form.cleaned_data)):
+            data = request.POST.copy()
+            data.update({**hints, "suggested": "1"})
+            form = PartnerForm(data, instance=partner, office=office)
+            form.is_valid()
+            notice = str(SUGGESTED)
+        else:
+            saved = save_audited(request, form, before)
+            messages.success(request, _("Đã lưu đối tác."))
+            return redirect("partner_detail", pk=saved.pk)
+    return render(
+        request, "records/partner_form.html", {"form": form, "partner": partner, "notice": notice}, status=status
+    )
+
+
+@login_required
+def agency_list(request: HttpRequest) -> HttpResponse:
+    perms.require_read_all(request.user)
+    agencies = perms.scope(Agency.objects.all(), request.user).annotate(
+        n_lead=queries.count_of(Task.lead.through, "agency_id"),
+        n_support=queries.count_of(Task.support.through, "agency_id"),
+    )
+    return render(request, "records/agency_list.html", {"agencies": agencies})
+
+
+@login_required
+def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    agency = scoped_get(Agency, request.user, pk)
+    own = perms.reporter_agency(request.user)
+    if not perms.can_read_all(request.user) and (own is None or own.pk != agency.pk):
+        raise PermissionDenied(_("Bạn chỉ xem được cơ quan của mình."))
+    today = timezone.localdate()
+    tasks = queries.filter_tasks(Task.objects.filter(office_id=agency.office_id), agency=agency.pk)
+    occ = Occurrence.objects.filter(office_id=agency.office_id, task__in=tasks.values("pk"))
+    return render(
+        request,
+        "records/agency_detail.html",
+        {
+            "agency": agency,
+            "lead": agency.lead_tasks.select_related("plan").all(),
+            "support": agency.support_tasks.select_related("plan").all(),
+            "open": occ.exclude(status__in=CLOSED).select_related("task").order_by("due")[:50],
+            "overdue": occ.exclude(status__in=CLOSED).filter(due__lt=today).count(),
+        },
+    )
+
+
+@login_required
+def agreement_list(request: HttpRequest) -> HttpResponse:
+    perms.require_read_all(request.user)
+    agreements = perms.scope(Agreement.objects.all(), request.user).prefetch_related("parties")
+    return render(request, "records/agreement_list.html", {"agreements": agreements})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    perms.require_read_all(request.user)
+    agreement = scoped_get(Agreement, request.user, pk)
+    form = AgreementStatusForm(instance=agreement)
+    if request.method == "POST":
+        perms.require_edit(request.user)
+        before = audit.snapshot(agreement)
+        form = AgreementStatusForm(request.POST, instance=agreement)
+        if form.is_valid():
+            with transaction.atomic():
+                form.save()
+                audit.log(request.user, "update", agreement, before=before, after=audit.snapshot(agreement))
+            messages.success(request, _("Đã lưu."))
+            return redirect("agreement_detail", pk=agreement.pk)
+        agreement.refresh_from_db()
+    labels = dict(Agreement.Status.choices)
+    history = [
+        {
+            "at": entry.at,
+            "user": entry.user,
+            "before": labels.get((entry.before or {}).get("status"), ""),
+            "after": labels.get((entry.after or {}).get("status"), ""),
+        }
+        for entry in AuditLog.objects.filter(model="agreement", object_id=str(agreement.pk))
+        .select_related("user")
+        .order_by("at", "id")
+        if (entry.before or {}).get("status") != (entry.after or {}).get("status")
+    ]
+    return render(
+        request,
+        "records/agreement_detail.html",
+        {"agreement": agreement, "form": form, "history": history},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """Add (``pk`` None) or edit an agreement with all its fields."""
+    perms.require_edit(request.user)
+    agreement = scoped_get(Agreement, request.user, pk) if pk else None
+    office = agreement.office if agreement else perms.office_of(request.user)
+    if office is None:
+        raise PermissionDenied(_("Quản trị toàn quốc hãy thêm mục này bằng tài khoản của một văn phòng."))
+    form = AgreementForm(instance=agreement, office=office)
+    status = 200
+    if request.method == "POST":
+        before = snapshot_with_m2m(agreement) if agreement else None
+        form = AgreementForm(request.POST, instance=agreement, office=office)
+        if form.is_valid():
+            form.instance.office = office
+            saved = save_audited(request, form, before)
+            messages.success(request, _("Đã lưu thỏa thuận."))
+            return redirect("agreement_detail", pk=saved.pk)
+        status = 400
+    return render(request, "records/agreement_form.html", {"form": form, "agreement": agreement}, status=status)
+
+
+@login_required
+def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    perms.require_read_all(request.user)
+    plan = scoped_get(Plan, request.user, pk)
+    tasks = plan.tasks.prefetch_related("lead", "support", "occurrences")
+    return render(request, "records/plan_detail.html", {"plan": plan, "tasks": tasks})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def event_list(request: HttpRequest) -> HttpResponse:
+    perms.require_read_all(request.user)
+    form = EventForm()
+    status = 200
+    if request.method == "POST":
+        perms.require_edit(request.user)
+        form = EventForm(request.POST)
+        office = perms.office_of(request.user)
+        if office is None:
+            form.add_error(None, _("Quản trị toàn quốc hãy ghi sự kiện bằng tài khoản của một văn phòng."))
+        if form.is_valid():
+            with transaction.atomic():
+                event = form.save(commit=False)
+                event.office = office
+                event.save()
+                audit.log(request.user, "create", event, after=audit.snapshot(event))
+            messages.success(request, _("Đã ghi sự kiện."))
+            return redirect("event_list")
+        status = 400
+    events = perms.scope(Event.objects.all(), request.user).prefetch_related("parties")[:200]
+    return render(request, "records/event_list.html", {"events": events, "form": form}, status=status)
+
+
+def graph_data(user: Any, limit: int = 40) -> dict[str, Any]:
+    partners = list(perms.scope(Partner.objects.all(), user)[: limit * 2])
+    local = [p for p in partners if p.country == "VN"][:limit]
+    foreign = [p for p in partners if p.country != "VN"][:limit]
+    agreements = list(perms.scope(Agreement.objects.prefetch_related("parties"), user)[:limit])
+    plans = list(perms.scope(Plan.objects.prefetch_related("partners"), user)[:limit])
+    columns = [
+        ("local", _("Địa phương"), local),
+        ("partner", _("Đối tác"), foreign),
+        ("agreement", _("Thỏa thuận"), agreements),
+        ("plan", _("Kế hoạch"), plans),
+    ]
+    pos: dict[tuple[str, int], tuple[int, int]] = {}
+    nodes = []
+    width = 1000
+    for ci, (kind, _label, items) in enumerate(columns):
+        x = 20 + ci * (width - 40) // 3
+        for ri, obj in enumerate(items):
+            y = 50 + ri * 34
+            pos[(kind, obj.pk)] = (x, y)
+            nodes.append(
+                {
+                    "x": x,
+                    "y": y,
+                    "label": str(obj)[:30],
+                    "kind": kind,
+                    "pk": obj.pk,
+                    "anchor": "start" if ci < 3 else "end",
+                }
+            )
+    edges = []
+
+    def link(a: tuple[str, int], b: tuple[str, int]) -> None:
+        if a in pos and b in pos:
+            edges.append({"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1]})
+
+    for ag in agreements:
+        for p in ag.parties.all():
+            link(("local" if p.country == "VN" else "partner", p.pk), ("agreement", ag.pk))
+    for pl in plans:
+        if pl.agreement_id:
+            link(("agreement", pl.agreement_id), ("plan", pl.pk))
+        else:
+            for p in pl.partners.all():
+                link(("local" if p.country == "VN" else "partner", p.pk), ("plan", pl.pk))
+    height = 80 + 34 * max([len(c[2]) for c in columns] + [1])
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "width": width,
+        "height": height,
+        "columns": [
+            {"x": 20 + i * (width - 40) // 3, "label": c[1], "anchor": "start" if i < 3 else "end"}
+            for i, c in enumerate(columns)
+        ],
+    }
+
+
+@login_required
+def graph(request: HttpRequest) -> HttpResponse:
+    perms.require_read_all(request.user)
+    return render(request, "records/graph.html", graph_data(request.user))
