@@ -2,8 +2,15 @@
 
 Formats: .txt and .md (decoded as they are), .html/.htm (visible text), .docx (body paragraphs
 and tables in document order, with Word's automatic numbering written out) and .pdf (the text
-layer, page by page). Legacy Vietnamese font encodings (TCVN3, VNI) are converted to Unicode
-wherever they turn up; see ``encodings``.
+layer, page by page, its lines joined back into paragraphs). Legacy Vietnamese font encodings
+(TCVN3, VNI) are converted to Unicode wherever they turn up; see ``encodings``.
+
+Every reader writes what the cleaner expects, so that every format reaches the same blocks:
+one paragraph a line; a paragraph printed wholly bold or italic (a Word run's w:b/w:i, its
+styles', ``<b>``/``<strong>``/``<i>``/``<em>``/``<h1>``…, a bold or italic PDF font) as the
+Markdown heading "**text**", a plain numbering label kept outside ("1.1. **Tên**"); list items
+with their printed label ("II. ", "1.1. ", "a) ", "- "); table rows as "| c1 | c2 | c3 |", a
+PDF row cut by a page break joined back into one.
 
 Every failure, whatever the bytes, is a ``ReadError`` naming the file and saying why in one
 short Vietnamese line. Hostile files are refused before any work that could blow up: the
@@ -251,6 +258,9 @@ _BLOCK_TAGS = {
     "center", "body", "html",
 }  # fmt: skip
 _CELL_TAGS = {"td", "th"}
+# Emphasis: a paragraph whose text is all inside these (or styled bold or italic) is a heading.
+_EMPHASIS_TAGS = {"b", "strong", "i", "em", "h1", "h2", "h3", "h4", "h5", "h6"}
+_EMPHASIS_STYLE_RE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)|font-style\s*:\s*(?:italic|oblique)", re.I)
 _HIDDEN_RE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
 _UNIT_SUP = {"2": "²", "3": "³"}
@@ -267,12 +277,25 @@ class _HtmlText:
         self.tables = 0  # depth of <table>: a table inside a cell is flattened into the cell
         self.pre = 0
         self.lists: list[list[int]] = []  # [next number] for <ol>, [] for <ul>
+        self.emphasis = 0  # depth of bold, italic and heading elements
+        self.label = ""  # the list label that starts the paragraph being read
+        self.plain: list[str] = []  # the paragraph's text printed plain
+        self.emphasised = False  # … and text printed bold or italic
 
     def flush(self) -> None:
         text = "".join(self.buf)
         self.buf = []
+        plain = "".join(self.plain).strip()
+        label = self.label
+        heading = self.emphasised_heading(text, plain, label)
+        self.label, self.plain, self.emphasised = "", [], False
         if self.row is not None:
             return  # text between cells of a row is not a paragraph of its own
+        if heading:
+            if not label and plain:  # a printed label left plain: "1.1. <b>Tên</b>"
+                found = _LEADING_LABEL_RE.match(text)
+                label = found.group() if found else ""
+            text = label + _emphasise(text[len(label) :])
         lines = [_WS_RE.sub(" ", line).strip() for line in text.split("\n")]
         text = "\n".join(line for line in lines if line)
         if text:
@@ -281,6 +304,17 @@ class _HtmlText:
     def add(self, text: str | None) -> None:
         if text:
             self.buf.append(text if self.pre else _WS_RE.sub(" ", text))
+            if text.strip():
+                if self.emphasis:
+                    self.emphasised = True
+                else:
+                    self.plain.append(text)
+
+    def emphasised_heading(self, text: str, plain: str, label: str) -> bool:
+        """Bold or italic all through, but for the list label or a printed label left plain."""
+        if not self.emphasised or (label and not text.startswith(label)):
+            return False
+        return not plain or (not label and bool(_PLAIN_LABEL_RE.fullmatch(plain)) and text.lstrip().startswith(plain))
 
     def walk(self, el: Any, depth: int = 0) -> None:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
@@ -292,10 +326,13 @@ class _HtmlText:
             self.sup(el)
             return
         self.start(tag, el)
+        emphasis = tag in _EMPHASIS_TAGS or bool(_EMPHASIS_STYLE_RE.search(el.get("style") or ""))
+        self.emphasis += emphasis
         self.add(el.text)
         for child in el:
             self.walk(child, depth + 1)
             self.add(child.tail)
+        self.emphasis -= emphasis
         self.end(tag)
 
     def sup(self, el: Any) -> None:
@@ -331,10 +368,11 @@ class _HtmlText:
             self.flush()
             counter = self.lists[-1] if self.lists else []
             if counter:
-                self.buf.append(f"{counter[0]}. ")
+                self.label = f"{counter[0]}. "
                 counter[0] += 1
             else:
-                self.buf.append("- ")
+                self.label = "- "
+            self.buf.append(self.label)
         elif tag in _BLOCK_TAGS:
             self.flush()
         if tag == "pre":
@@ -384,6 +422,22 @@ def _read_html(data: bytes, source: str) -> tuple[str, str]:
     reader.row = None
     reader.flush()
     return _render(reader.blocks), encoding
+
+
+_LETTER_RE = re.compile(r"[^\W\d_]")
+# A numbering label printed plain before an emphasised heading: "II.", "1.2.", "a)", "-".
+_PLAIN_LABEL_RE = re.compile(r"(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]|[-+•]")
+_LEADING_LABEL_RE = re.compile(rf"\s*(?:{_PLAIN_LABEL_RE.pattern})\s*")
+
+
+def _emphasise(text: str) -> str:
+    """A paragraph printed wholly bold or italic, as the Markdown heading the cleaner knows:
+    "**text**" on each of its lines (line breaks inside it are kept)."""
+    out = []
+    for line in text.split("\n"):
+        core = line.strip().replace("*", "")
+        out.append(f"**{core}**" if len(_LETTER_RE.findall(core)) > 3 else line)
+    return "\n".join(out)
 
 
 def _render(blocks: list[str | list[str]], fix: bool = True) -> str:
@@ -543,6 +597,21 @@ class _Styles:
             if font:
                 return font
         return self.default_font
+
+    def emphasised(self, run: Any, paragraph_style: str | None) -> bool:
+        """Whether a run is printed bold or italic: its own w:b/w:i, else its character style's,
+        else its paragraph style's (a switch set off nearer wins)."""
+        sources = [run.find(W + "rPr")]
+        sources += [style.find(W + "rPr") for style in self.chain(_val(run, "rPr/rStyle"))]
+        sources += [style.find(W + "rPr") for style in self.chain(paragraph_style or self.default_paragraph)]
+        found = {}
+        for rpr in sources:
+            if rpr is None:
+                continue
+            for tag in ("b", "i"):
+                if tag not in found and rpr.find(W + tag) is not None:
+                    found[tag] = _on(rpr, tag)
+        return any(found.values())
 
 
 def _font_of(rpr: Any) -> str | None:
@@ -725,6 +794,7 @@ class _TooDeep(Exception):
 class _Run:
     text: str
     legacy: tuple[str, bool] | None  # the legacy font's (encoding, capitals only)
+    emphasised: bool = False  # printed bold or italic
 
 
 @dataclass
@@ -737,6 +807,20 @@ class _Unit:
     @property
     def raw(self) -> str:
         return "".join(r.text for r in self.runs)
+
+    def emphasised(self) -> int | None:
+        """All its text printed bold or italic (a heading), but for a numbering label left plain:
+        the length of that label (0 if none), else None."""
+        shown = [r for r in self.runs if r.text.strip()]
+        if not shown or not shown[-1].emphasised:
+            return None
+        plain = list(itertools.takewhile(lambda r: not r.emphasised, shown))
+        if not all(r.emphasised for r in shown[len(plain) :]):
+            return None
+        if not plain:
+            return 0
+        label = "".join(r.text for r in self.runs[: self.runs.index(plain[-1]) + 1])
+        return len(label) if _PLAIN_LABEL_RE.fullmatch(label.strip()) else None
 
     def converted(self, trust_fonts: bool) -> str:
         """Runs in a legacy font decoded, each with its own encoding and case."""
@@ -790,7 +874,8 @@ class _DocxText:
             if el.tag == W + "r":
                 if not _on(el, "rPr/vanish"):  # hidden text is not shown
                     text = "".join(_RUN_TEXT[c.tag](c) for c in el if c.tag in _RUN_TEXT)
-                    runs.append(_Run(text, legacy_font_encoding(self.styles.font(el, style_id))))
+                    font = legacy_font_encoding(self.styles.font(el, style_id))
+                    runs.append(_Run(text, font, self.styles.emphasised(el, style_id)))
                 for box in self.text_boxes(el):
                     self.blocks_of(box, boxes, depth + 1)
             elif el.tag in _INLINE:
@@ -864,7 +949,7 @@ class _DocxText:
         trust_fonts = not any(r.legacy and has_unicode_vietnamese(r.text) for u in units for r in u.runs)
         verdicts = dict(zip(map(id, units), legacy_verdicts([u.raw for u in units]), strict=True))
 
-        def text(unit: _Unit) -> str:
+        def text(unit: _Unit, paragraph: bool = False) -> str:
             hinted = any(r.legacy for r in unit.runs)
             verdict = verdicts[id(unit)]
             if hinted and (trust_fonts or verdict):
@@ -873,10 +958,16 @@ class _DocxText:
                 body = decode_legacy(unit.raw, verdict)
             else:
                 body = unit.raw
+            plain = unit.emphasised() if paragraph else None
+            if plain == 0:
+                body = _emphasise(body)
+            elif plain and (label := _LEADING_LABEL_RE.match(body)):
+                body = body[: label.end()] + _emphasise(body[label.end() :])
             return (unit.label + body).strip()
 
         blocks: list[str | list[str]] = [
-            text(b) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b] for b in self.blocks
+            text(b, paragraph=True) if isinstance(b, _Unit) else [_WS_RE.sub(" ", text(c)).strip() for c in b]
+            for b in self.blocks
         ]
         return _render(blocks, fix=False)
 
@@ -999,7 +1090,7 @@ def _pdf_text(data: bytes, source: str, max_pages: int, seconds: float) -> str:
             if _caused_by(exc, kind):
                 raise kind from exc
         raise ReadError(source, _pdf_failure(exc)) from exc
-    text = "\n\n".join(p.strip("\n") for p in pages if p.strip())
+    text = "\n\n".join(_join_split_rows([p.strip("\n") for p in pages if p.strip()]))
     if not _CID_RE.sub("", text).strip():
         if "(cid:" in text:
             raise ReadError(source, "phông chữ trong PDF không có bảng mã Unicode, không lấy được chữ")
@@ -1041,27 +1132,158 @@ def _inside(obj: dict[str, Any], bbox: tuple[float, float, float, float]) -> boo
 
 
 def _page_text(page: Any) -> str:
-    """The page's text; ruled tables as "| a | b |" rows in their place among the lines."""
+    """The page's text, paragraphs rebuilt (one a line, emphasised ones as "**text**"), with ruled
+    tables as "| a | b |" rows in their place among them."""
     tables = []
     for table in sorted(page.find_tables(), key=lambda t: t.bbox[1]):
         rows = [[_WS_RE.sub(" ", cell or "").strip() for cell in row] for row in table.extract()]
         rows = [row for row in rows if any(row)]
-        if len(rows) >= 2 and max(len(row) for row in rows) >= 2:
+        if not rows or max(len(row) for row in rows) < 2:
+            continue
+        # One row is a table only at the top of the page: the rest of a row the page break cut.
+        if len(rows) >= 2 or not any(_above(c, table.bbox[1]) for c in page.chars):
             tables.append((table.bbox, rows))
     if not tables:
-        return str(page.extract_text() or "")
+        return _paragraphs(page)
     # The page without the tables' characters, then cut into bands between table tops.
     rest = page.filter(lambda o: o.get("object_type") != "char" or not any(_inside(o, b) for b, _ in tables))
+    right = _right_margin(rest)
     parts: list[str] = []
     top = float("-inf")
     for bbox, rows in tables:
-        parts.append(_band(rest, top, bbox[1]))
+        parts.append(_band(rest, top, bbox[1], right))
         parts.append("\n".join("| " + " | ".join(c.replace("|", "/") for c in row) + " |" for row in rows))
         top = bbox[1]
-    parts.append(_band(rest, top, float("inf")))
+    parts.append(_band(rest, top, float("inf"), right))
     return "\n".join(part for part in parts if part.strip())
 
 
-def _band(page: Any, top: float, bottom: float) -> str:
+def _above(char: dict[str, Any], top: float) -> bool:
+    """A character above ``top`` that is not a page number."""
+    return float(char["bottom"]) <= top and not (char.get("text") or " ").isspace() and not char["text"].isdigit()
+
+
+def _band(page: Any, top: float, bottom: float, right: float | None) -> str:
     band = page.filter(lambda o: o.get("object_type") != "char" or top <= _center_y(o) < bottom)
-    return str(band.extract_text() or "")
+    return _paragraphs(band, right)
+
+
+def _right_margin(page: Any) -> float | None:
+    """Where the page's lines end at the most: the right edge of the text area."""
+    try:
+        lines = page.extract_text_lines(return_chars=False)
+    except Exception:
+        return None
+    return max((float(line["x1"]) for line in lines), default=None)
+
+
+_BOLD_FONT_RE = re.compile(r"bold|black|heavy|semibold|demi|italic|oblique", re.IGNORECASE)
+
+
+@dataclass
+class _PdfLine:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    first_word: float  # width of the first word
+    emphasised: bool  # every letter (but a leading numbering label's) bold or italic
+    plain_label: bool  # … and the numbering label is not
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+def _pdf_line(line: dict[str, Any]) -> _PdfLine | None:
+    text = _WS_RE.sub(" ", str(line.get("text") or "")).strip()
+    chars = [c for c in line.get("chars") or () if str(c.get("text") or "").strip()]
+    if not text or not chars:
+        return None
+    label = _LEADING_LABEL_RE.match(text)
+    skip = len(label.group().replace(" ", "")) if label else 0  # chars of the label (no spaces among chars)
+    letters = [c for c in chars[skip:] if str(c["text"]).isalpha()]
+    emphasised = len(letters) > 3 and all(_BOLD_FONT_RE.search(str(c.get("fontname") or "")) for c in letters)
+    plain_label = (
+        emphasised and skip > 0 and not all(_BOLD_FONT_RE.search(str(c.get("fontname") or "")) for c in chars[:skip])
+    )
+    x0 = float(line["x0"])
+    first = next(
+        (i for i in range(1, len(chars)) if float(chars[i]["x0"]) - float(chars[i - 1]["x1"]) > 1.5), len(chars)
+    )
+    first_word = float(chars[first - 1]["x1"]) - x0
+    return _PdfLine(
+        text, x0, float(line["x1"]), float(line["top"]), float(line["bottom"]), first_word, emphasised, plain_label
+    )
+
+
+def _paragraphs(page: Any, right: float | None = None) -> str:
+    """The page's lines joined back into paragraphs, one a line.
+
+    A line continues the paragraph above when the line above is full (the first word of this
+    one would not have fitted after it), this one is no more indented than the paragraph's
+    lines, the gap between them is a line's, and both are printed alike (emphasised or not).
+    A paragraph all in bold or italic is a heading: "**text**", its label left out if plain.
+    """
+    try:
+        raw = page.extract_text_lines(return_chars=True)
+    except Exception:
+        return str(page.extract_text() or "")
+    lines = [x for x in map(_pdf_line, raw) if x is not None]
+    if right is None:
+        right = max((x.x1 for x in lines), default=0.0)
+    paragraphs: list[list[_PdfLine]] = []
+    for line in lines:
+        para = paragraphs[-1] if paragraphs else None
+        if para is not None and _continues(para, line, right):
+            para.append(line)
+        else:
+            paragraphs.append([line])
+    out = []
+    for para in paragraphs:
+        text = " ".join(x.text for x in para)
+        if all(x.emphasised for x in para):
+            label = _LEADING_LABEL_RE.match(text) if para[0].plain_label else None
+            text = text[: label.end()] + _emphasise(text[label.end() :]) if label else _emphasise(text)
+        out.append(text)
+    return "\n".join(out)
+
+
+def _continues(para: list[_PdfLine], line: _PdfLine, right: float) -> bool:
+    prev = para[-1]
+    if line.emphasised != prev.emphasised or line.top < prev.bottom - 1:
+        return False
+    if line.top - prev.bottom > 0.6 * max(prev.height, 1.0):
+        return False
+    left = prev.x0 if len(para) == 1 else min(x.x0 for x in para[1:])
+    if line.x0 > left + 2:
+        return False
+    space = 0.3 * prev.height
+    return prev.x1 + space + line.first_word >= right - 2
+
+
+def _join_split_rows(pages: list[str]) -> list[str]:
+    """A table row cut by a page break: the next page starts with the rest of its cells, the first
+    (the row number) empty. They are joined back into one row."""
+    out: list[str] = []
+    for page in pages:
+        if out:
+            last_line = out[-1].rsplit("\n", 1)[-1]
+            first_line, _, rest = page.partition("\n")
+            above, below = _row_cells(last_line), _row_cells(first_line)
+            if above and below and len(above) == len(below) and not below[0]:
+                merged = [" ".join(x for x in (a, b) if x) for a, b in zip(above, below, strict=True)]
+                row = "| " + " | ".join(merged) + " |"
+                out[-1] = out[-1][: len(out[-1]) - len(last_line)] + row
+                if rest.strip():
+                    out[-1] += "\n" + rest
+                continue
+        out.append(page)
+    return out
+
+
+def _row_cells(line: str) -> list[str] | None:
+    if len(line) > 1 and line.startswith("|") and line.endswith("|"):
+        return [c.strip() for c in line[1:-1].split("|")]
+    return None
