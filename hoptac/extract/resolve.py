@@ -12,6 +12,7 @@ from dataclasses import replace
 
 from hoptac.extract import vocab
 from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_group
+from hoptac.extract.agreements import find_agreements, short_event_titles
 from hoptac.extract.citations import find_references
 from hoptac.extract.clean import Cleaned
 from hoptac.extract.find import find_money
@@ -173,7 +174,11 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
     narrative = kind_of_text in NARRATIVE_GENRES
     events = (
         find_events(
-            text, _narrative_spans(layout, kind, header.title_line), year=header.year or plan_year, exclude=ref_spans
+            text,
+            _narrative_spans(layout, kind, header.title_line),
+            year=header.year or plan_year,
+            exclude=ref_spans,
+            carry=kind == "tin_bai",
         )
         if narrative
         else []
@@ -216,6 +221,8 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
                 parties = parties[:1] + parties[1:]
     parties = most_printed(parties, text)
     period = find_period(title)
+    agreements = find_agreements(info, tuple(parties), period, tuple(events), text) if narrative else []
+    events = short_event_titles(events, tuple(parties), text)
 
     # One name per agency per document.
     all_names = [n.name for t in tasks for n in (*t.lead, *t.support)]
@@ -239,4 +246,5 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         budget=tuple(budget),
         references=tuple(references),
         events=tuple(events),
+        agreements=tuple(agreements),
     )
