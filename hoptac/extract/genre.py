@@ -55,7 +55,8 @@ def genre(info: DocumentInfo, head: list[str]) -> str:
     title = fold_same_length(info.title.name) if info.title else ""
     number = info.number.name if info.number else ""
     folded_head = [fold_same_length(line).strip(" |*#") for line in head]
-    if info.kind == "tin_bai" and (title.rstrip().endswith("?") or any(x == "noi dung chinh" for x in folded_head)):
+    asks = title.rstrip().endswith("?") or any(x == "noi dung chinh" for x in folded_head)
+    if info.kind in ("tin_bai", "khac") and not number and asks:
         return "reference"  # a legal database's question-and-answer page
     if _RULE_SYMBOL_RE.search(number) or any(
         _RULE_WORD_RE.match(x) or _RULE_NUMBER_LINE_RE.match(x) for x in folded_head
