@@ -77,6 +77,8 @@ def _kind_of_caps_line(folded: str) -> tuple[str, str] | None:
 def _is_caps(text: str) -> bool:
     if text.isupper():
         return sum(c.isalpha() for c in text[:6]) >= 2
+    if len(text) > 200:
+        return False  # a long line with lower case is prose
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
 

@@ -123,6 +123,8 @@ def _lines(text: str) -> list[Line]:
 
 
 def _is_caps(text: str) -> bool:
+    if len(text) > 200 and not text.isupper():
+        return False  # a long line with lower case is prose, whatever its share of capitals
     letters = [c for c in text if c.isalpha()]
     return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
 
@@ -192,18 +194,25 @@ def _table_from_cells(cells: list[Line]) -> Table | None:
     return Table(tuple(rows), tuple(cells)) if len(rows) > 1 else None
 
 
+_END_FIRST = frozenset("NnTtKkQq")
+
+
+def _is_appendix(text: str) -> bool:
+    return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and _is_caps(text)
+
+
 def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
     lines = _lines(text)
     end = len(lines)
-    for line in lines:
-        if _END_RE.match(fold_same_length(line.text)) and line.index > len(lines) // 3:
+    for line in lines[len(lines) // 3 + 1 :]:
+        if line.text[:1] in _END_FIRST and _END_RE.match(fold_same_length(line.text)):
             end = line.index
             break
     # Appendices often follow the signature block: the structure resumes at each one.
     read = list(range(end))
     in_appendix = False
     for line in lines[end:]:
-        if _APPENDIX_RE.match(fold_same_length(line.text)) and _is_caps(line.text):
+        if _is_appendix(line.text):
             in_appendix = True
         if in_appendix:
             read.append(line.index)
@@ -246,11 +255,10 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
             table_lines.append(line)
             continue
         flush_table()
-        folded = fold_same_length(line.text)
         roman = _roman_heading(line, expected)
         if current.kind == "appendix" and roman is not None:
             roman = None  # Roman groups inside an appendix are not sections of the plan
-        if roman is not None or (_APPENDIX_RE.match(folded) and _is_caps(line.text)):
+        if roman is not None or _is_appendix(line.text):
             numeral, title = roman if roman else ("PL", line.text)
             kind = "appendix" if numeral == "PL" else section_kind(title)
             current = Section(numeral if roman else None, line, kind)

@@ -92,8 +92,48 @@ def _render(row: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "/") for c in row) + " |"
 
 
+def _run(lines: list[str], i: int) -> tuple[list[tuple[int, list[str]]], int]:
+    """The segments between "|" lines from the "|" at ``i`` (each with the index of the "|" that
+    opens it), up to a blank line after a "|" or a stretch too long to be a cell, and the index
+    of the run's last "|"."""
+    segments: list[tuple[int, list[str]]] = []
+    seg: list[str] = []
+    opened = i
+    last_pipe = i
+    for j in range(i + 1, len(lines)):
+        line = lines[j]
+        if line == "|":
+            segments.append((opened, seg))
+            seg, opened, last_pipe = [], j, j
+        elif not line.strip(" \ue000"):
+            if j == last_pipe + 1:
+                break
+        else:
+            seg.append(line)
+            if len(seg) > _MAX_CELL_LINES:
+                break
+    return segments, last_pipe
+
+
+def _first_header(segments: list[tuple[int, list[str]]]) -> int | None:
+    """The index of the segment that opens the first row naming columns, if any."""
+    row_start = 0
+    for k, (_at, seg) in enumerate([*segments, (0, [])]):
+        if seg:
+            continue
+        cells = [" ".join(x.strip() for x in s) for _a, s in segments[row_start:k]]
+        if is_header_row(cells):
+            return row_start
+        row_start = k + 1
+    return None
+
+
 def pipe_cell_tables(lines: list[str]) -> list[str]:
-    """``lines`` with each cell-per-line data table turned into one Markdown row per line."""
+    """``lines`` with each cell-per-line data table turned into one Markdown row per line.
+
+    Each run of "|" lines is read once: a data table may start at any row of it (a page that
+    wraps its whole text in a layout table holds the task table as rows further down).
+    """
     if "|" not in lines:
         return lines
     out: list[str] = []
@@ -104,31 +144,15 @@ def pipe_cell_tables(lines: list[str]) -> list[str]:
             out.append(lines[i])
             i += 1
             continue
-        # Collect the run: segments between "|" lines, until a blank line after a "|" or a
-        # stretch too long to be a cell.
-        segments: list[list[str]] = []
-        seg: list[str] = []
-        j = i + 1
-        last_pipe = i
-        while j < n:
-            line = lines[j]
-            if line == "|":
-                segments.append(seg)
-                seg = []
-                last_pipe = j
-            elif not line.strip(" \ue000"):
-                if j == last_pipe + 1:
-                    break
-            else:
-                seg.append(line)
-                if len(seg) > _MAX_CELL_LINES:
-                    break
-            j += 1
-        rows = _rows(segments)
-        if not rows or not is_header_row(rows[0]):
-            out.append(lines[i])
-            i += 1
+        segments, last_pipe = _run(lines, i)
+        k = _first_header(segments)
+        rows = _rows([seg for _at, seg in segments[k:]]) if k is not None else []
+        if k is None or not rows or not is_header_row(rows[0]):
+            out.extend(lines[i : last_pipe + 1])
+            i = last_pipe + 1
             continue
+        start = segments[k][0]
+        out.extend(lines[i:start])
         out.extend(_render(r) for r in rows)
         i = last_pipe + 1
     return out
