@@ -31,7 +31,9 @@ _SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
 _SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?(?:v\S{1,3}(?=\s)|(?=\S))")
 _LEAD_RE = re.compile(r"\bch[uiy]\s+tri\b")
 _REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s+")
-_YEARLY_START_RE = re.compile(r"(?:^|[.;]\s+)h[ae]ng nam\s*,")
+# "Hằng năm, …", "Định kỳ hằng năm …", "Thường xuyên …" open the item's text (RULES 5).
+_YEARLY_START_RE = re.compile(r"^\W*(?:dinh ky\s+)?h[ae]ng nam\b")
+_ONGOING_START_RE = re.compile(r"^\W*(?:thuong xuyen|lien tuc)\b")
 _INLINE_TIME_RE = re.compile(r"\bthoi gian(?: thuc hien| hoan thanh)?\b[^.;]*")
 
 
@@ -209,7 +211,18 @@ def _agency_key(name: str) -> str:
     return " ".join(words)
 
 
-def _when_from_text(item: Item, default_year: int | None) -> When:
+def _opening(item: Item, is_heading: bool) -> str:
+    """The words that open the item's work: its first sentence, or after an agency-only heading
+    the first work line (RULES 5)."""
+    head = item.heading.text[item.marker_end - item.heading.start :]
+    if is_heading:
+        _h, _s, rest = _split_heading(item)
+        first = next((ln.text for ln in item.body if ln.text.strip()), "")
+        head = rest or first
+    return fold_same_length(head.lstrip(" -+•*"))
+
+
+def _when_from_text(item: Item, default_year: int | None, is_heading: bool = False) -> When:
     text = " ".join(ln.text for ln in _item_lines(item))
     folded = fold_same_length(text)
     inline = _INLINE_TIME_RE.search(folded)
@@ -218,8 +231,10 @@ def _when_from_text(item: Item, default_year: int | None) -> When:
         if not w.is_empty():
             return w
     w = parse_when(text, default_year=default_year, years=False)
-    yearly = bool(_YEARLY_START_RE.search(folded.lstrip(" -+"))) or (w.yearly and bool(w.due))
-    return When(yearly=yearly, due=w.due)
+    opening = _opening(item, is_heading)
+    yearly = bool(_YEARLY_START_RE.match(opening)) or (w.yearly and bool(w.due))
+    ongoing = bool(_ONGOING_START_RE.match(opening))
+    return When(yearly=yearly, ongoing=ongoing, due=w.due)
 
 
 def _title(item: Item, is_heading: bool) -> str:
@@ -249,7 +264,7 @@ def _task(item: Item, prefix: str, section: Section, default_year: int | None) -
     if labels.when_text is not None:
         when = parse_when(labels.when_text, default_year=default_year)
     else:
-        when = _when_from_text(item, default_year)
+        when = _when_from_text(item, default_year, is_heading)
     lines = _item_lines(item)
     if section.arabic and item.path[:1] == (prefix,):
         prefix = ""  # "2.1" under "2. NỘI DUNG" already carries its section
