@@ -337,7 +337,8 @@ def _fold_field_labels(items: list[Item]) -> None:
 
 _CLOSING_RE = re.compile(
     r"^(?:trong qua trinh (?:to chuc )?(?:trien khai )?(?:thuc hien|trien khai)|tren day la|"
-    r"k\w{0,2} hoach nay (?:thay the|co hieu luc)|(?:uy ban nhan dan|ubnd|chu tich)\b.{0,60}?\b(?:yeu cau|giao|de nghi)\b|"
+    r"k\w{0,2} hoach nay (?:thay the|co hieu luc)|"
+    r"(?:uy ban nhan dan|ubnd|chu tich)\b.{0,60}?\b(?:yeu cau|giao|de nghi)\b|"
     r"yeu cau (?:cac|thu truong|giam doc|chu tich))"
 )
 _BULLET_RE = re.compile(r"^[-+•*]\s")
