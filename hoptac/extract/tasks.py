@@ -106,7 +106,7 @@ def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
     if m:
         head, start, folded = head[m.end() :], start + m.end(), folded[m.end() :]
     head_clean = head.rstrip(" .:;")
-    if not head_clean or len(head_clean) > 200 or re.search(r"[.;]\s", head_clean):
+    if not head_clean or len(head_clean) > 200 or re.search(r"\.\s", head_clean):
         return [], False, False
     names = parse_agency_list(head_clean, start)
     if names and _consumes(head_clean, names, start):
@@ -147,10 +147,9 @@ def _subject(text: str, start: int) -> list[Named]:
 def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]:
     lead: list[Named] = []
     support: list[Named] = []
-    is_heading = False
-    if section_kind == "implementation":
-        heading_names, is_heading, _catchall = _heading_agencies(item)
-        lead.extend(heading_names)
+    # An item headed by an agency's name ("3. Sở Ngoại vụ"), in either task section.
+    heading_names, is_heading, _catchall = _heading_agencies(item)
+    lead.extend(heading_names)
     for line in _item_lines(item):
         offset = item.marker_end - line.start if line is item.heading else 0
         text = line.text[offset:]
@@ -254,7 +253,7 @@ def _title(item: Item, is_heading: bool) -> str:
 
 def _task(item: Item, prefix: str, section: Section, default_year: int | None) -> Task:
     labels = _read_labels(item)
-    is_heading = section.kind == "implementation" and _heading_agencies(item)[1]
+    is_heading = _heading_agencies(item)[1]
     if labels.lead or labels.support:
         lead, support = labels.lead, labels.support
     else:
@@ -346,7 +345,7 @@ def _inherit_heading_agency(task: Task, item: Item, parents: dict[int, Item], se
     """A lettered item under an agency-only heading ("1. Sở Khoa học và Công nghệ" / "a) …") is led by
     that agency when it names no lead of its own."""
     parent = parents.get(id(item))
-    if task.lead or parent is None or section.kind != "implementation" or not item.path[-1].isalpha():
+    if task.lead or parent is None or not item.path[-1].isalpha():
         return task
     names, is_heading, _catchall = _heading_agencies(parent)
     if not (is_heading and names):
