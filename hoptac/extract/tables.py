@@ -32,6 +32,7 @@ _MAX_HEADER_CELL = 80
 _HEADER_WORD_RE = re.compile(
     r"^(?:stt|tt|so tt)$|noi dung|nhiem vu|chu tri|phoi hop|thoi gian|thoi han|tien do|san pham|^ten\b|hoat dong"
 )
+_ROW_LABEL_RE = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*|[IVX]{1,5}|[A-Z])\.?$")
 _STT_RE = re.compile(r"^\d{1,3}(?:\.\d{1,3})*\.?$")
 
 
@@ -44,9 +45,10 @@ def is_header_row(cells: list[str]) -> bool:
 
 
 def _rows(segments: list[list[str]]) -> list[list[str]]:
-    """Rows of cells from the segments between "|" lines (an empty segment is a boundary or an
-    empty cell, decided by the header's width)."""
-    cells = [" ".join(x.replace("\ue000", "").strip() for x in seg if x.strip()) for seg in segments]
+    """Rows of cells from the segments between "|" lines. An empty segment ends a row, unless the
+    row is short of the header's width and what follows does not open a row (a row label: "5",
+    "II", "B"): then it is an empty cell."""
+    cells = [" ".join(x.replace("\ue000", "").strip(" *") for x in seg if x.strip()) for seg in segments]
     rows: list[list[str]] = []
     row: list[str] = []
     width = 0
@@ -54,9 +56,12 @@ def _rows(segments: list[list[str]]) -> list[list[str]]:
         if seg:
             row.append(cell)
             continue
-        # An empty segment: the end of a row, unless the row is short of cells.
+        following = next((c for s, c in zip(segments[i + 1 :], cells[i + 1 :], strict=True) if s), "")
+        # Two empty segments in a row are an empty last cell and the boundary after it.
+        next_empty = i + 1 < len(segments) and not segments[i + 1]
+        opens_row = bool(_ROW_LABEL_RE.match(following)) and not next_empty
         single_number = len(row) == 1 and _STT_RE.match(row[0])
-        if width and row and len(row) < width and (len(row) > 1 or single_number):
+        if width and row and len(row) < width and (len(row) > 1 or single_number) and not opens_row:
             row.append("")
             continue
         if row:
@@ -64,7 +69,6 @@ def _rows(segments: list[list[str]]) -> list[list[str]]:
             if not width:
                 width = len(row)
         row = []
-        del i
     if row:
         rows.append(row)
     return _split_unbounded(rows)

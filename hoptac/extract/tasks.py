@@ -280,13 +280,17 @@ def _task(item: Item, prefix: str, section: Section, default_year: int | None) -
 
 # Checked in this order, each column taken once: "Thời gian thực hiện" is the timing, so the
 # lead column may then be called "Đơn vị thực hiện".
+# Checked in this order, each column taken once: "Thời gian thực hiện" is the timing, "Cơ quan chủ
+# trì" the lead before any "… thực hiện" column, so "Nội dung thực hiện" stays the title.
 _TABLE_COLUMNS = (
     ("stt", re.compile(r"^(?:stt|tt|so tt)$")),
     ("when", re.compile(r"thoi gian|tien do|thoi han")),
     ("support", re.compile(r"phoi hop")),
-    ("lead", re.compile(r"chu tri|thuc hien")),
+    ("lead", re.compile(r"chu tri")),
     ("title", re.compile(r"nhiem vu|noi dung|^ten\b|hoat dong|cong viec")),
+    ("lead", re.compile(r"thuc hien|trach nhiem")),
 )
+_GROUP_LABEL_RE = re.compile(r"^(?:[IVX]{1,5}|[A-Z])\.?$")
 
 
 Cell = tuple[str, tuple[int, int]]
@@ -297,40 +301,85 @@ def _cell(row: tuple[Cell, ...], columns: dict[str, int], key: str) -> Cell | No
     return row[j] if j is not None and j < len(row) else None
 
 
-def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
-    header = None
-    columns: dict[str, int] = {}
+def _columns(table: Table) -> tuple[int, dict[str, int]] | None:
+    """The header row of a task table and the column of each role, from the header's words."""
     for i, row in enumerate(table.rows):
         folded = [fold_same_length(c[0]) for c in row]
         found: dict[str, int] = {}
         for key, pattern in _TABLE_COLUMNS:
+            if key in found:
+                continue
             for j, cell in enumerate(folded):
                 if j not in found.values() and pattern.search(cell):
                     found[key] = j
                     break
         if "title" in found and "lead" in found:
-            header, columns = i, found
-            break
-    if header is None:
+            return i, found
+    return None
+
+
+def _group_of(row: tuple[Cell, ...]) -> str | None:
+    """ "I" for a group row ("| I | KIỆN TOÀN … |", or "| I. NÂNG CAO … |" in one cell)."""
+    first = row[0][0].strip(" .")
+    if _GROUP_LABEL_RE.match(first + "."):
+        return first
+    m = re.match(r"^([IVX]{1,5})\.\s+\S", row[0][0])
+    return m[1] if m and len(row) <= 2 else None
+
+
+def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
+    found = _columns(table)
+    if found is None:
         return []
-    tasks = []
-    for row in table.rows[header + 1 :]:
+    header, columns = found
+    body = table.rows[header + 1 :]
+    # Numbering that restarts inside each Roman group makes refs PL.<group>.<row> (RULES 2).
+    numbers: list[tuple[str | None, str]] = []
+    group: str | None = None
+    for row in body:
         stt = _cell(row, columns, "stt")
         number = stt[0].strip(" .") if stt else ""
-        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
-            continue  # group rows ("I", "A") and continuation rows are not tasks
+        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
+            numbers.append((group, number))
+        elif _group_of(row):
+            group = _group_of(row)
+    firsts = [n for g, n in numbers if g is not None]
+    restarts = len({g for g, _n in numbers if g}) > 1 and firsts.count("1") > 1
+    tasks: list[Task] = []
+    group = None
+    for row in body:
+        stt = _cell(row, columns, "stt")
+        number = stt[0].strip(" .") if stt else ""
         title_cell, lead_cell, support_cell, when_cell = (
             _cell(row, columns, key) for key in ("title", "lead", "support", "when")
         )
-        if not title_cell or not title_cell[0]:
-            continue
         lead = parse_agency_list(lead_cell[0], lead_cell[1][0], until_verb=False) if lead_cell else []
         support = parse_agency_list(support_cell[0], support_cell[1][0], until_verb=False) if support_cell else []
+        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
+            if _group_of(row):
+                group = _group_of(row)
+            elif tasks and not number and (lead or support):
+                # An unnumbered sub-row shares the STT of the row above: its agencies join that task.
+                last = tasks[-1]
+                merged_lead = _dedupe([*last.lead, *lead])
+                keys = {_agency_key(n.name) for n in merged_lead}
+                tasks[-1] = Task(
+                    last.ref,
+                    last.title,
+                    merged_lead,
+                    _dedupe([*last.support, *support], keys),
+                    last.when,
+                    (last.span[0], row[-1][1][1]),
+                )
+            continue
+        if not title_cell or not title_cell[0]:
+            continue
         lead_t = _dedupe(lead)
         when = parse_when(when_cell[0], default_year=default_year) if when_cell else When()
+        path = f"{group}.{number}" if restarts and group else number
         tasks.append(
             Task(
-                ref=f"{prefix}.{number}" if prefix else number,
+                ref=f"{prefix}.{path}" if prefix else path,
                 title=_first_sentence(title_cell[0]),
                 lead=lead_t,
                 support=_dedupe(support, {_agency_key(n.name) for n in lead_t}),
