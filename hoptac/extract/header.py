@@ -233,7 +233,9 @@ def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
 
 def read_header(layout: Layout) -> Header:
     lines = layout.lines
-    limit = min(layout.first_section, 40, len(lines))
+    # A legal database's metadata block can push the header down: it ends some lines after the motto.
+    motto_at = next((x.index for x in lines[:150] if "cong hoa xa hoi" in fold_same_length(x.text[:40])), 0)
+    limit = min(layout.first_section, max(40, motto_at + 25), len(lines))
     meta: dict[str, tuple[str, Line]] = {}
     number: Named | None = None
     number_line: int | None = None
@@ -298,9 +300,18 @@ def read_header(layout: Layout) -> Header:
                     kind_seen = True
                 else:
                     issuer_lines.append(cell)
+            elif (
+                not seen_number
+                and not kind_seen
+                and sum(c.isalpha() for c in cell) >= 12
+                and not _is_caps(cell)
+                and not _is_motto(folded)
+            ):
+                issuer_lines.clear()  # running text: the issuing body is the capitals after it
 
-    # The kind word and the title after it, before the first body paragraph.
-    for line in lines[:limit]:
+    # The kind word and the title after it, before the first body paragraph (a site's own notices
+    # above the header are not the body).
+    for line in lines[max(0, motto_at - 15) : limit]:
         text = line.text.strip()
         if len(text) > 120 and not _is_caps(text) or _BODY_START_RE.match(fold_same_length(text)):
             break
