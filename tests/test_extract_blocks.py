@@ -412,3 +412,56 @@ def test_agreements_and_event_titles(text: str, agreements: list[tuple], events:
     assert [(a["kind"], a["signed"], a["status"], a["title"]) for a in d["agreements"]] == agreements
     assert all(len(a["parties"]) == 2 for a in d["agreements"])
     assert [e["title"] for e in d["events"]] == events
+
+
+# -- headers as real pages print them ------------------------------------------------------------
+
+NUMBER_ON_ITS_OWN_LINE = """|
+ỦY BAN NHÂN DÂN
+TỈNH LAI CHÂU
+|
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+|
+Số:
+7360/KH-UBND
+|
+Lai Châu, ngày 19 tháng 11 năm 2025
+|
+KẾ HOẠCH
+Triển khai thi hành Luật
+"""
+
+DATABASE_PAGE = """Bản dịch này thuộc quyền sở hữu của THƯ VIỆN PHÁP LUẬT. Mọi hành vi sao chép, đăng tải lại mà không có sự đồng ý của THƯ VIỆN PHÁP LUẬT là vi phạm pháp luật.
+X CÁC NỘI DUNG ĐƯỢC SỬA ĐỔI, HƯỚNG DẪN
+Số hiệu:
+|
+980/KH-UBND
+|
+Loại văn bản:
+|
+Kế hoạch
+|
+ỦY BAN NHÂN DÂN
+TỈNH NGHỆ AN
+|
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+|
+Số: 980/KH-UBND
+|
+Nghệ An, ngày 18 tháng 11 năm 2025
+|
+KẾ HOẠCH
+THỰC HIỆN QUYẾT ĐỊNH SỐ 1899/QĐ-TTG
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "issuer", "title"),
+    [
+        (NUMBER_ON_ITS_OWN_LINE, "7360/KH-UBND", "Ủy ban nhân dân tỉnh Lai Châu", "Triển khai thi hành Luật"),
+        (DATABASE_PAGE, "980/KH-UBND", "Ủy ban nhân dân tỉnh Nghệ An", "THỰC HIỆN QUYẾT ĐỊNH SỐ 1899/QĐ-TTG"),
+    ],
+)
+def test_headers(text: str, number: str, issuer: str, title: str) -> None:
+    doc = extract_text(text).to_dict()["document"]
+    assert (doc["kind"], doc["number"], doc["issuer"], doc["title"]) == ("ke_hoach", number, issuer, title)

@@ -249,10 +249,19 @@ def read_header(layout: Layout) -> Header:
     kind_seen = False
 
     pending_key: str | None = None  # "Số hiệu:" alone, its value on the next cell line
+    number_next = False  # "Số:" alone on its line, the number on the next
     for line in lines[:limit]:
+        if number_next and line.text.strip(" |"):
+            number_next = False
+            lead = len(line.text) - len(line.text.lstrip(" |"))
+            nm = NUMBER_RE.match(line.text, lead)
+            if nm:
+                number = Named(nm[1], (line.start + nm.start(1), line.start + nm.end(1)))
+                continue
         if pending_key is not None and line.text.strip(" |"):
             meta[pending_key] = (line.text.strip(" |"), line)
             pending_key = None
+            issuer_lines.clear()  # the header proper follows the database's metadata
             continue
         key_only = _METADATA_RE.match(fold_same_length(line.text).strip(" |") + " x")
         if key_only and line.text.strip(" |").endswith(":"):
@@ -279,6 +288,7 @@ def read_header(layout: Layout) -> Header:
                 seen_number = True
                 raw = cell[m.start(1) :]
                 nm = NUMBER_RE.match(raw)
+                number_next = not raw.strip() and folded.rstrip().endswith(":")
                 if nm:
                     number = Named(
                         nm[1], (line.start + offset + m.start(1), line.start + offset + m.start(1) + nm.end(1))
