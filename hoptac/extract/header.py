@@ -321,7 +321,7 @@ def read_header(layout: Layout) -> Header:
 
     # The kind word and the title after it, before the first body paragraph (a site's own notices
     # above the header are not the body).
-    for line in lines[max(0, motto_at - 15) : limit]:
+    for line in lines[motto_at:limit]:
         text = line.text.strip()
         if len(text) > 120 and not _is_caps(text) or _BODY_START_RE.match(fold_same_length(text)):
             break
