@@ -169,12 +169,15 @@ def _unwrap(m: re.Match[str]) -> str:
     return m[0].replace("\n", " ")
 
 
+_LETTER_RE = re.compile(r"[^\W\d_]")
+
+
 def _is_emphasised(line: str) -> bool:
     rest = _EMPHASIS_RE.sub(" ", line)
     if rest == line or not _LABEL_OR_PUNCT_RE.match(rest):
         return False
-    emphasised = "".join(_EMPHASIS_RE.findall(line)).replace("*", "").replace("_", "")
-    return sum(c.isalpha() for c in emphasised) > 3
+    emphasised = "".join(_EMPHASIS_RE.findall(line))
+    return len(_LETTER_RE.findall(emphasised, 0, 80)) > 3
 
 
 def _mark_headings(text: str) -> str:
