@@ -465,3 +465,14 @@ THỰC HIỆN QUYẾT ĐỊNH SỐ 1899/QĐ-TTG
 def test_headers(text: str, number: str, issuer: str, title: str) -> None:
     doc = extract_text(text).to_dict()["document"]
     assert (doc["kind"], doc["number"], doc["issuer"], doc["title"]) == ("ke_hoach", number, issuer, title)
+
+
+def test_a_repeated_roman_numeral_is_numbered_by_position() -> None:
+    body = """II. NHIỆM VỤ
+1. Tổ chức đoàn công tác sang thăm tỉnh Hủa Phăn.
+IV. KINH PHÍ
+1. Ngân sách tỉnh bảo đảm.
+IV. TỔ CHỨC THỰC HIỆN
+1. Sở Ngoại vụ theo dõi, đôn đốc việc thực hiện Kế hoạch.
+"""
+    assert sorted(_tasks(body)) == ["II.1", "V.1"]

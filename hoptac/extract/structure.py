@@ -134,11 +134,15 @@ def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
     if not m:
         return None
     value = _roman_value(m[1])
+    title = m[2]
     # The next numeral, one skipped, or a first section printed as "II." (the site lost "I.").
     skipped = value == expected + 1 and expected > 1
+    # A numeral printed again ("IV." twice) on a capital heading is numbered by its position.
+    repeated = value == expected - 1 and value > 1 and _is_caps(title)
+    if repeated:
+        value = expected
     if value is None or value != expected and not (skipped or expected == 1 and value <= 3):
         return None
-    title = m[2]
     # OCR'd numerals ("I1.") are only trusted on an upper-case heading.
     if ("1" in m[1] or "l" in m[1]) and not _is_caps(title):
         return None
