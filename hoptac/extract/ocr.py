@@ -373,6 +373,7 @@ def ocr_image(data: bytes, source: str) -> OcrText:
     frames: list[Any] = []
     try:
         with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Corrupt EXIF data" and the like: not the user's concern
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             im = Image.open(io.BytesIO(data))
             _pixels_guard(source, im.width, im.height, 1)
