@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from hoptac.errors import HoptacError
 
@@ -45,7 +47,8 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     written: set[Path] = set()
     for name in args.files:
         try:
-            ex = extract_file(name, max_bytes)
+            with _ocr_progress(name, args.progress):
+                ex = extract_file(name, max_bytes)
         except HoptacError as exc:
             print(f"hoptac: {exc}", file=sys.stderr)
             failed += 1
@@ -67,7 +70,35 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-INGEST_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+@contextlib.contextmanager
+def _ocr_progress(name: str, forced: bool) -> Iterator[None]:
+    """A per-page progress bar on stderr while a scan is OCR'd: on a terminal, or with --progress."""
+    from hoptac.extract.ocr import reporting
+
+    if not (forced or sys.stderr.isatty()):
+        yield
+        return
+    from tqdm import tqdm
+
+    bar: Any = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="trang", desc=f"OCR {Path(name).name}", file=sys.stderr, leave=False)
+        bar.n = done
+        bar.refresh()
+
+    try:
+        with reporting(update):
+            yield
+    finally:
+        if bar is not None:
+            bar.close()
+
+
+INGEST_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".rtf", ".odt")
+INGEST_SUFFIXES += (".jpg", ".jpeg", ".png", ".tif", ".tiff")  # scans, read by OCR
 
 
 def _django() -> None:
@@ -238,10 +269,14 @@ def build_parser() -> argparse.ArgumentParser:
         prog="hoptac", description="Hợp tác quốc tế địa phương: đọc văn bản, theo dõi nhiệm vụ."
     )
     sub = parser.add_subparsers(dest="command", required=True)
-    p = sub.add_parser("extract", help="trích xuất thông tin từ văn bản (.txt .md .html .docx .pdf)")
+    p = sub.add_parser(
+        "extract",
+        help="trích xuất thông tin từ văn bản (.txt .md .html .docx .pdf .doc .rtf .odt, ảnh scan .jpg .png .tif)",
+    )
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--json", action="store_true", help="in JSON theo định dạng hoptac-extraction/1")
     p.add_argument("-o", "--output", type=Path, metavar="DIR", help="ghi DIR/<tên>.json cho mỗi tệp")
+    p.add_argument("--progress", action="store_true", help="hiện tiến độ OCR từng trang (mặc định: khi ở terminal)")
     p.add_argument(
         "--max-size",
         type=float,

@@ -603,7 +603,7 @@ BAD_BYTES: list[tuple[str, str, Callable[[], bytes], str]] = [
     ("binary", "a.txt", lambda: random.Random(1).randbytes(5000), "không phải tệp văn bản"),
     ("nul bytes", "a.md", lambda: b"abc\x00def\x00" * 100, "không phải tệp văn bản"),
     ("pdf named .txt", "a.txt", lambda: (FIXTURES / "vietnamese.pdf").read_bytes(), "có vẻ là tệp PDF"),
-    ("unknown extension", "a.xlsx", lambda: b"abc", "không được hỗ trợ; hỗ trợ: .txt, .md, .html, .htm, .docx, .pdf"),
+    ("unknown extension", "a.xlsx", lambda: b"abc", "hỗ trợ: .txt, .md, .html, .htm, .docx, .pdf, .jpg"),
     ("no extension", "README", lambda: b"abc", "không được hỗ trợ"),
     ("docx garbage", "a.docx", lambda: b"PK\x03\x04" + b"garbage" * 100, "tệp .docx hỏng"),
     ("docx truncated", "a.docx", lambda: _good_docx()[:3000], "bị cắt cụt"),
@@ -648,7 +648,7 @@ BAD_PATHS: list[tuple[str, Callable[[Path], Path], str]] = [
     ("missing folder", lambda d: d / "khong-co" / "a.docx", "không tìm thấy tệp"),
     ("directory", lambda d: d, "đây là thư mục"),
     ("empty", lambda d: _write(d / "rong.txt", b""), "tệp rỗng"),
-    ("unknown extension", lambda d: _write(d / "a.rtf", b"{\\rtf1}"), "không được hỗ trợ"),
+    ("unknown extension", lambda d: _write(d / "a.wpd", b"{\\rtf1}"), "không được hỗ trợ"),
     ("binary", lambda d: _write(d / "a.txt", os.urandom(4096)), "không phải tệp văn bản"),
     ("too big", lambda d: _write(d / "a.txt", b"a" * (3 * 1024 * 1024)), "tệp quá lớn (3 MB; giới hạn 2 MB)"),
 ]

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from hoptac.extract.repair import Repair, repair_text
 from hoptac.extract.tables import pipe_cell_tables
 
 __all__ = ["Cleaned", "clean", "clean_document", "normalize_tones"]
@@ -232,6 +233,8 @@ class Cleaned:
 
     text: str
     headings: frozenset[int]
+    # Words repaired as OCR damage (``repair``): offsets in ``text`` and the word as printed.
+    repairs: tuple[Repair, ...] = ()
 
 
 def is_hard_wrapped(raw: str) -> bool:
@@ -263,7 +266,8 @@ def clean_document(raw: str) -> Cleaned:
         del text
         for line in pipe_cell_tables(lines):
             reflow.feed(line)
-    return Cleaned("\n".join(reflow.finish()), frozenset(reflow.headings))
+    text, repairs = repair_text("\n".join(reflow.finish()))  # damaged paragraphs only; the lines stay
+    return Cleaned(text, frozenset(reflow.headings), repairs)
 
 
 def clean(raw: str) -> str:

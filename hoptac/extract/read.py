@@ -55,6 +55,9 @@ from hoptac.extract.encodings import (
     legacy_font_encoding,
     legacy_verdicts,
 )
+from hoptac.extract.ocr import IMAGE_FORMATS, OcrText, ocr_image, ocr_pdf
+from hoptac.extract.ocr import missing as missing_ocr
+from hoptac.extract.office import OFFICE_FORMATS, to_docx
 
 try:
     import resource
@@ -65,6 +68,11 @@ __all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "RawDocument", "read_bytes
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
+# Read by OCR (``ocr``) and through LibreOffice (``office``); .jpeg and .tiff are .jpg and .tif.
+SCAN_SUFFIXES = (".jpg", ".jpeg", ".png", ".tif", ".tiff")
+OFFICE_SUFFIXES = (".doc", ".rtf", ".odt")
+_ALIASES = {".htm": "html", ".jpeg": "jpg", ".tiff": "tif"}
+_NO_TEXT_LAYER = "tệp PDF không có lớp chữ (có thể là bản scan, cần OCR)"
 
 MB = 1024 * 1024
 MAX_PDF_PAGES = 2000
@@ -89,9 +97,11 @@ for _name in ("pdfminer", "pdfplumber"):
 @dataclass(frozen=True)
 class RawDocument:
     source: str  # the file name, without its folder
-    format: str  # txt, md, html, docx, pdf
+    format: str  # txt, md, html, docx, pdf; jpg, png, tif; doc, rtf, odt
     text: str
     encoding: str | None = None
+    # OCR'd text (an image, or a PDF without a text layer): each word's offsets in ``text`` and confidence.
+    ocr: OcrText | None = None
 
 
 def _mb(size: int) -> str:
@@ -106,10 +116,11 @@ def _too_big(source: str, size: int, max_bytes: int) -> ReadError:
 
 def _format(source: str) -> str:
     suffix = Path(source).suffix.lower()
-    if suffix not in SUPPORTED_SUFFIXES:
+    if suffix not in SUPPORTED_SUFFIXES + SCAN_SUFFIXES + OFFICE_SUFFIXES:
         shown = f"({suffix}) " if suffix else ""
-        raise ReadError(source, f"định dạng tệp {shown}không được hỗ trợ; hỗ trợ: {', '.join(SUPPORTED_SUFFIXES)}")
-    return "html" if suffix == ".htm" else suffix[1:]
+        known = ", ".join(SUPPORTED_SUFFIXES + SCAN_SUFFIXES + OFFICE_SUFFIXES)
+        raise ReadError(source, f"định dạng tệp {shown}không được hỗ trợ; hỗ trợ: {known}")
+    return _ALIASES.get(suffix, suffix[1:])
 
 
 def read_path(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
@@ -161,17 +172,33 @@ def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
     if not data.strip():
         raise ReadError(source, "tệp rỗng")
     encoding: str | None = None
+    scanned: OcrText | None = None
     if fmt in ("txt", "md"):
         text, encoding = _read_text(data, source)
     elif fmt == "html":
         text, encoding = _read_html(data, source)
     elif fmt == "docx":
         text = _read_docx(data, source)
+    elif fmt in IMAGE_FORMATS:
+        scanned = ocr_image(data, source)
+        text = scanned.text
+    elif fmt in OFFICE_FORMATS:
+        text = _read_docx(to_docx(data, source, fmt), source)
     else:
-        text = _read_pdf(data, source)
+        try:
+            text = _read_pdf(data, source)
+        except ReadError as exc:
+            if exc.reason != _NO_TEXT_LAYER:
+                raise
+            if missing_ocr():
+                raise ReadError(source, f"tệp PDF không có lớp chữ (bản scan); {missing_ocr()}") from None
+            scanned = ocr_pdf(data, source)
+            text = scanned.text
+            if not text.strip():
+                raise ReadError(source, "tệp PDF không có lớp chữ và OCR không nhận ra chữ nào") from None
     if not text.strip():
         raise ReadError(source, "tệp rỗng (không có chữ)")
-    return RawDocument(name, fmt, text, encoding)
+    return RawDocument(name, fmt, text, encoding, scanned)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,0 +1,155 @@
+"""Scan benchmark: documents → page images → degraded → image-only PDFs → OCR → extraction.
+
+The dev plans (tests/dev/docs/14-19) and the samples are written as HTML (one paragraph a line,
+"|" rows as tables), turned into PDF by LibreOffice, rendered to page images by pdftoppm at each
+``--dpi``, degraded (a 1–2° skew, a slight blur, speckle noise, JPEG compression at quality 50)
+and saved as image-only PDFs, which hoptac reads by OCR and extracts. Each extraction is scored
+against the gold (tests/gold/score.py) beside the extraction of the same document as text; the
+report gives the overall F1 of both, their difference and seconds per page of OCR.
+
+    .venv/bin/python bench/scan_bench.py [--docs 14,15,001] [--dpi 150,300] [--out bench/out/scan]
+"""
+
+from __future__ import annotations
+
+import argparse
+import html
+import io
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests" / "gold"))
+
+import score  # noqa: E402
+
+from hoptac.extract import extract_bytes, extract_file  # noqa: E402
+
+
+def documents(wanted: list[str]) -> list[tuple[Path, Path]]:
+    docs = sorted((ROOT / "tests" / "dev" / "docs").glob("1[4-9]_*"))
+    docs += sorted((ROOT / "hoptac" / "samples").glob("*.txt"))
+    out = []
+    for d in docs:
+        if wanted and not any(d.name.startswith(w) for w in wanted):
+            continue
+        gold_dir = ROOT / "tests" / ("gold" if "samples" in d.parts else "dev/gold")
+        out.append((d, gold_dir / (d.stem + ".json")))
+    return out
+
+
+def to_html(text: str) -> str:
+    parts = ['<html><head><meta charset="utf-8"><style>body{font-family:"Liberation Serif";font-size:13pt}'
+             "td{border:1px solid black;padding:2px}</style></head><body>"]
+    in_table = False
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("|") and line.endswith("|"):
+            cells = [c.strip() for c in line.strip("|").split("|")]
+            if all(set(c) <= set("-: ") for c in cells):
+                continue
+            if not in_table:
+                parts.append("<table>")
+                in_table = True
+            parts.append("<tr>" + "".join(f"<td>{html.escape(c.replace('**', ''))}</td>" for c in cells) + "</tr>")
+            continue
+        if in_table:
+            parts.append("</table>")
+            in_table = False
+        bold = line.startswith("**") and line.endswith("**") and len(line) > 4
+        body = html.escape(line.strip("*") if bold else line.replace("**", ""))
+        parts.append(f"<p><b>{body}</b></p>" if bold else f"<p>{body}</p>")
+    parts.append("</table></body></html>" if in_table else "</body></html>")
+    return "\n".join(parts)
+
+
+def to_pdf(text: str, work: Path) -> Path:
+    src = work / "doc.html"
+    src.write_text(to_html(text), encoding="utf-8")
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
+         "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(src)],
+        capture_output=True, timeout=300, check=True,
+    )  # fmt: skip
+    return work / "doc.pdf"
+
+
+def degrade(im, rng: random.Random):
+    from PIL import Image, ImageFilter
+
+    im = im.convert("L").rotate(rng.choice([-1, 1]) * rng.uniform(1, 2), resample=Image.Resampling.BICUBIC,
+                                expand=True, fillcolor=255)
+    im = im.filter(ImageFilter.GaussianBlur(0.6))
+    px = im.load()
+    for _ in range(im.width * im.height // 2000):  # speckles
+        x, y = rng.randrange(im.width), rng.randrange(im.height)
+        px[x, y] = 0 if rng.random() < 0.5 else 255
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=50)
+    return Image.open(io.BytesIO(buf.getvalue()))
+
+
+def scanned_pdf(pdf: Path, dpi: int, work: Path, seed: int) -> tuple[bytes, int]:
+    from PIL import Image
+
+    prefix = work / f"p{dpi}"
+    subprocess.run(["pdftoppm", "-r", str(dpi), "-gray", "-png", str(pdf), str(prefix)], check=True, timeout=600)
+    rng = random.Random(seed)
+    pages = [degrade(Image.open(p), rng) for p in sorted(work.glob(f"p{dpi}-*.png"))]
+    buf = io.BytesIO()
+    pages[0].save(buf, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
+    return buf.getvalue(), len(pages)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--docs", default="", help="comma-separated name prefixes (default: all)")
+    ap.add_argument("--dpi", default="150,300")
+    ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scan")
+    args = ap.parse_args(argv)
+    wanted = [w for w in args.docs.split(",") if w]
+    dpis = [int(d) for d in args.dpi.split(",")]
+    tallies = {"text": score.Tally(), **{f"scan {d} dpi": score.Tally() for d in dpis}}
+    seconds = {d: 0.0 for d in dpis}
+    pages = dict.fromkeys(dpis, 0)
+    rows = []
+    for i, (doc, gold_path) in enumerate(documents(wanted)):
+        gold = json.loads(gold_path.read_text(encoding="utf-8"))
+        text = doc.read_text(encoding="utf-8")
+        score.score_doc(gold, extract_file(doc).to_dict(), tallies["text"])
+        with tempfile.TemporaryDirectory(prefix="hoptac-scan-") as tmp:
+            work = Path(tmp)
+            pdf = to_pdf(text, work)
+            for dpi in dpis:
+                data, n = scanned_pdf(pdf, dpi, work, seed=i * 1000 + dpi)
+                started = time.monotonic()
+                ex = extract_bytes(data, doc.stem + ".pdf", max_bytes=200 * 1024 * 1024)
+                spent = time.monotonic() - started
+                seconds[dpi] += spent
+                pages[dpi] += n
+                t = score.Tally()
+                score.score_doc(gold, ex.to_dict(), t)
+                score.score_doc(gold, ex.to_dict(), tallies[f"scan {dpi} dpi"])
+                f1 = sum(t.f1(f) for f in score.FIELDS if f in t.c and t.c[f][1]) / max(
+                    1, sum(1 for f in score.FIELDS if f in t.c and t.c[f][1]))
+                rows.append(f"{doc.name}: {dpi} dpi, {n} pages, {spent / n:.1f} s/page, F1 {f1:.3f}")
+                print(rows[-1], file=sys.stderr)
+    overall = {k: sum(t.f1(f) for f in score.FIELDS) / len(score.FIELDS) for k, t in tallies.items()}
+    print("set              overall F1   vs text   s/page")
+    for k, v in overall.items():
+        dpi = int(k.split()[1]) if k.startswith("scan") else None
+        extra = f"{v - overall['text']:+.3f}    {seconds[dpi] / max(pages[dpi], 1):.1f}" if dpi else ""
+        print(f"{k:16} {v:.3f}        {extra}")
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "scan_bench.json").write_text(json.dumps({"rows": rows, "overall": overall}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
