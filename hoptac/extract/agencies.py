@@ -136,6 +136,7 @@ def clean_agency_name(name: str) -> str:
     name = _PAREN_RE.sub("", name)
     name = re.sub(r"^[\s\-+•*:.,;]+|[\s\-+•*:.,;]+$", "", name)
     name = re.sub(r"^(?:và|cùng|với)\s+", "", name)
+    abbreviated = bool(_ACRONYM_RE.search(name))
     name = vocab.expand_abbreviations(name)
     name = _OF_PROVINCE_RE.sub(r"\1", name)
     name = re.sub(r"\s+", " ", name).strip()
@@ -144,6 +145,9 @@ def clean_agency_name(name: str) -> str:
     group = grammar().group.fullmatch(fold_same_length(name))
     if group is not None:
         name = _group_name(name)
+    if abbreviated:
+        # An abbreviated form the vocabulary lists ("Văn phòng HĐND-UBND") is its agency's name.
+        name = _canonical_form(name)
     if not _exact(name) and _damaged(name):
         # The vocabulary repairs OCR damage; a cleanly printed name is kept as printed.
         match = vocab.match_agency(name)
@@ -192,6 +196,32 @@ def _damaged(name: str) -> bool:
     """Whether a syllable of ``name`` is spelled as no vocabulary name spells it ("Vin", "Phong")."""
     known = vocab.name_syllables()
     return _garbled(name) or any(w.casefold() not in known for w in re.findall(r"[^\W\d_]+", name))
+
+
+_ACRONYM_RE = re.compile(r"\b[A-ZĐ]{2,}\b")
+
+
+def _canonical_form(name: str) -> str:
+    m = _vocab_names().match(fold_same_length(name))
+    if m is None:
+        return name
+    canonical = _canonical_by_dkey().get(_dkey(name[: m.end()]))
+    return canonical + name[m.end() :] if canonical else name
+
+
+@cache
+def _canonical_by_dkey() -> dict[str, str]:
+    """Each spelled-out alias of an agency → its name, where the two differ only by punctuation."""
+    out: dict[str, str] = {}
+    for agency in vocab.agencies():
+        for alias in agency.aliases:
+            key = _dkey(vocab.expand_abbreviations(alias))
+            added = set(_dkey(agency.name).split()) - set(key.split())
+            # Only a joiner the abbreviation leaves out ("HĐND-UBND" → "HĐND và UBND"), never words
+            # the document does not print.
+            if key != _dkey(agency.name) and added <= {"và"}:
+                out.setdefault(key, agency.name)
+    return out
 
 
 def _exact(name: str) -> bool:
@@ -300,6 +330,11 @@ def _vocab_names() -> re.Pattern[str]:
                 key = fold_same_length(" ".join(variant.split()))
                 if len(key) > 3:
                     names.add(key)
+    # Committees are printed abbreviated as often as not ("UBND các xã biên giới").
+    for name in list(names):
+        short = name.replace("uy ban nhan dan", "ubnd").replace("hoi dong nhan dan", "hdnd")
+        if short != name:
+            names.add(short)
     # Hyphens are printed with or without spaces ("HĐND - UBND", "HĐND- UBND", "HĐND-UBND").
     for name in list(names):
         if "-" in name:

@@ -51,7 +51,9 @@ def find_events(
                         events.append(Event(last[0].value, "ky_ket", " ".join(sentence.split())[:300], (s, e)))
                 continue
             bracketed = [(d, text[max(0, d.span[0] - 8) : d.span[0]].rstrip().endswith("(")) for d in dates]
-            hits = [(m.start(), m.end(), kind) for kind, pattern in event_patterns() for m in pattern.finditer(folded)]
+            hits = _head_words(
+                [(m.start(), m.end(), kind) for kind, pattern in event_patterns() for m in pattern.finditer(folded)]
+            )
             for start_, end_, kind in sorted(hits):
                 pos = s + start_
                 date = _date_for(pos, s + end_, bracketed, [s + h[0] for h in hits if h[0] != start_])
@@ -65,6 +67,17 @@ def find_events(
                 events.append(Event(date.value, kind, " ".join(sentence.split())[:300], (s, e)))
                 last = (date, n)
     return events
+
+
+def _head_words(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Event words that name one event together ("Hội nghị gặp gỡ đầu xuân"): the first, the head
+    noun, names its kind."""
+    out: list[tuple[int, int, str]] = []
+    for hit in sorted(hits):
+        if out and hit[0] - out[-1][1] <= 1 and hit[2] != out[-1][2]:
+            continue
+        out.append(hit)
+    return out
 
 
 def headline_events(headline: Named | None, events: list[Event]) -> list[Event]:
