@@ -216,7 +216,7 @@ def _canonical_by_dkey() -> dict[str, str]:
     for agency in vocab.agencies():
         for alias in agency.aliases:
             key = _dkey(vocab.expand_abbreviations(alias))
-            added = set(_dkey(agency.name).split()) - set(key.split())
+            added = set(_dkey(agency.name).split()) ^ set(key.split())
             # Only a joiner the abbreviation leaves out ("HĐND-UBND" → "HĐND và UBND"), never words
             # the document does not print.
             if key != _dkey(agency.name) and added <= {"và"}:
