@@ -205,8 +205,13 @@ def _strip_markup(text: str) -> str:
         text = _TAG_RE.sub("", text)
     if "&" in text:
         text = html.unescape(text)
-    text = _MD_ESCAPE_RE.sub(r"\1", text)
-    text = _MD_HEADING_RE.sub(r"\1", text)
+    # Each pass only where its mark is printed: most text has none of them.
+    if "\\" in text:
+        text = _MD_ESCAPE_RE.sub(r"\1", text)
+    if "#" in text:
+        text = _MD_HEADING_RE.sub(r"\1", text)
+    if "*" not in text and "_" not in text:
+        return text
     text = _MD_STRONG_RE.sub("", text)
     text = _MD_BULLET_RE.sub(r"\1- ", text)
     return _MD_EM_RE.sub(r"\1", text)

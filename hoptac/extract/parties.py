@@ -390,6 +390,8 @@ _LEVEL_PREFIX_RE = re.compile(r"^(?:khu tu tri(?: dan toc \w+)?|thanh pho|thi xa
 def most_printed(parties: list[Party], text: str) -> list[Party]:
     """Each party in the spelling the text prints most often ("Khu tự trị dân tộc Choang Quảng Tây"
     in the body over "Khu tự trị Choang Quảng Tây" in the headline)."""
+    if not parties:
+        return []
     out = []
     folded = fold_same_length(text)
     for p in parties:
