@@ -131,6 +131,15 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with lzma.open(args.out, "wb", preset=6) as f:
         pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+    # The syllable list that tells damaged text from clean without loading the model.
+    valid = sorted(w for w in vocab if not w.startswith("<"))
+    syllables = args.out.with_name("syllables.txt")
+    syllables.write_text(
+        "# Accented Vietnamese syllables the repair model knows (bench/build_repair_model.py writes this):\n"
+        "# a paragraph made mostly of them is clean text, and the model need not be loaded to say so.\n"
+        + "\n".join(valid) + "\n",
+        encoding="utf-8",
+    )
     size = args.out.stat().st_size
     print(f"wrote {args.out} ({size / 1024 / 1024:.1f} MB) in {time.monotonic() - started:.0f} s", file=sys.stderr)
     return 0

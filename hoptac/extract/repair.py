@@ -266,10 +266,19 @@ def repair_line(line: str) -> str:
 # Which text is damaged.
 
 
+def syllables_path() -> Path:
+    return Path(__file__).with_name("data") / "syllables.txt"
+
+
 @lru_cache(maxsize=1)
 def _syllables() -> frozenset[str]:
-    model = load_model()
-    return frozenset(model.valid) if model is not None else frozenset()
+    """The syllables the model knows, from a small list shipped beside it: judging whether text is
+    damaged must not load the trigram model (seconds and some 200 MB), only repairing it does."""
+    path = syllables_path()
+    if not path.is_file() or not model_path().is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(x for x in lines if x and not x.startswith("#"))
 
 
 @lru_cache(maxsize=131072)
@@ -313,7 +322,7 @@ def is_damaged(paragraph: str, lenient: bool = False) -> bool:
     return marked < 0.35 * n
 
 
-def is_damaged_document(lines: list[str], sample: int = 4000) -> bool:
+def is_damaged_document(lines: list[str], sample: int = 1200) -> bool:
     """Whether a third or more of the document's words are in damaged paragraphs (judged on its
     first ``sample`` words: a scan is damaged throughout)."""
     total = damaged = 0
@@ -342,10 +351,8 @@ class Repair:
 
 def repair_text(text: str) -> tuple[str, tuple[Repair, ...]]:
     """Repair the damaged lines of ``text`` (one paragraph per line); the lines stay where they are."""
-    if _repairer() is None:
-        return text, ()
     lines = text.split("\n")
-    if not is_damaged_document(lines):
+    if not is_damaged_document(lines) or _repairer() is None:
         # A cleanly printed document is left alone: its odd lines (English, web addresses, foreign
         # names) are not OCR damage, and rewriting them would put words in the document's mouth.
         return text, ()
