@@ -15,12 +15,17 @@ Always on:
 With ``HOPTAC_PRODUCTION=1`` (see ``hoptac.web.config``), for a server behind a TLS reverse proxy:
 cookies only over HTTPS, HTTP redirected to HTTPS (``HOPTAC_SSL_REDIRECT``, on), HSTS for
 ``HOPTAC_HSTS_SECONDS`` (one year; 0 turns it off), and ``X-Forwarded-Proto``/``X-Forwarded-For``
-from the proxy trusted (``HOPTAC_BEHIND_PROXY``, on): the proxy must set both, overwriting what the
-client sent. ``hoptac manage check --deploy`` is then clean.
+trusted (``HOPTAC_BEHIND_PROXY``, on) only on a connection from one of ``HOPTAC_TRUSTED_PROXIES``
+(addresses or networks, comma-separated; the same machine, ``127.0.0.1,::1``, unless set). The proxy
+must set both, overwriting ``X-Forwarded-Proto`` and appending the client's address to
+``X-Forwarded-For``. From any other address the headers are dropped (``ForwardedHeadersMiddleware``,
+first of the middleware), so a client that reaches gunicorn directly cannot choose the address its
+failed sign-ins are counted against. ``hoptac manage check --deploy`` is then clean.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -32,6 +37,7 @@ from hoptac.web import config
 
 __all__ = [
     "MAX_REQUEST_BYTES",
+    "ForwardedHeadersMiddleware",
     "RequestSizeLimitMiddleware",
     "client_ip",
     "lockout_response",
@@ -74,6 +80,8 @@ def settings(production: bool) -> dict[str, Any]:
         "AXES_DISABLE_ACCESS_LOG": True,  # sign-ins that succeed are not kept: no log of who came from where
         "AXES_VERBOSE": False,
         "HOPTAC_BEHIND_PROXY": False,
+        # Local mode: none unless given (checked in either mode).
+        "HOPTAC_TRUSTED_PROXIES": config.trusted_proxies(""),
     }
     if production:
         behind_proxy = config.flag("HOPTAC_BEHIND_PROXY", True)
@@ -87,6 +95,7 @@ def settings(production: bool) -> dict[str, Any]:
                 "SECURE_HSTS_INCLUDE_SUBDOMAINS": hsts > 0,
                 "SECURE_HSTS_PRELOAD": hsts > 0,
                 "HOPTAC_BEHIND_PROXY": behind_proxy,
+                "HOPTAC_TRUSTED_PROXIES": config.trusted_proxies("127.0.0.1,::1") if behind_proxy else (),
             }
         )
         if behind_proxy:
@@ -94,16 +103,59 @@ def settings(production: bool) -> dict[str, Any]:
     return out
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The address a sign-in came from: behind the proxy, the one it appended to X-Forwarded-For (the
-    last entry; earlier ones are whatever the client sent), else the connection's."""
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped  # ::ffff:127.0.0.1 from a dual-stack socket is 127.0.0.1
+    return address
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
     from django.conf import settings as django_settings
 
-    if getattr(django_settings, "HOPTAC_BEHIND_PROXY", False):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    if address is None:
+        return False
+    return any(address in network for network in getattr(django_settings, "HOPTAC_TRUSTED_PROXIES", ()))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a sign-in came from. The connection's, unless it comes from a trusted proxy: then
+    ``X-Forwarded-For`` read from its end, past the trusted proxies' own entries, up to the first
+    address that is not one (what the client wrote before that is never believed). An entry that is
+    not an address stops the walk at the last proxy."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not _trusted(_address(remote or "")):
+        return remote
+    hop = remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(entry)
+        if address is None:
+            if entry.strip():
+                break
+            continue
+        hop = str(address)
+        if not _trusted(address):
+            break
+    return hop
+
+
+class ForwardedHeadersMiddleware:
+    """Drop the ``X-Forwarded-*`` headers of a request that does not come from a trusted proxy, before
+    anything reads them (Django's ``SECURE_PROXY_SSL_HEADER``, ``client_ip``)."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _trusted(_address(request.META.get("REMOTE_ADDR") or "")):
+            for name in self.HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 def _lockout_message() -> str:
