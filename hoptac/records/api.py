@@ -465,6 +465,7 @@ def _visible_task(request: HttpRequest, pk: Id) -> Task:
     task = Task.objects.filter(pk=pk).first()
     if task is None:
         raise Http404
+    perms.check_office(request.user, task)
     if not perms.tasks_for(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Bạn không có quyền xem nhiệm vụ này.")
     return task
@@ -540,6 +541,7 @@ def _visible_occurrence(request: HttpRequest, pk: Id) -> Occurrence:
     occ = Occurrence.objects.select_related("task").filter(pk=pk).first()
     if occ is None:
         raise Http404
+    perms.check_office(request.user, occ)
     if not perms.occurrences_for(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Bạn không có quyền xem mục này.")
     return occ
