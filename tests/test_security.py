@@ -301,6 +301,37 @@ def test_through_a_trusted_proxy_the_forwarded_address_counts(world: World) -> N
     assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
 
 
+# --- Content-Security-Policy ---------------------------------------------------------------------------
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    """What the policy refuses (tests/records/test_csp_browser.py opens the pages in Chromium)."""
+    found = []
+    for path in sorted((ROOT / "hoptac").glob("*/templates/**/*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if INLINE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert not found, "\n".join(found)
+
+
+def test_every_response_carries_the_content_security_policy(world: World) -> None:
+    policy = security.CSP
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    client = Client()
+    assert client.get(reverse("login"))["Content-Security-Policy"] == policy
+    client.force_login(world.users["officer"])
+    pages = (reverse("dashboard"), reverse("task_list"), "/khong-co-trang-nay/", "/api/me", "/static/records/style.css")
+    for url in pages:
+        r = client.get(url)
+        assert r["Content-Security-Policy"] == policy, url
+    # A stored file keeps its own, stricter policy.
+    r = client.get(reverse("document_file", args=[world.doc.pk]))
+    assert r.status_code == 200 and r["Content-Security-Policy"] == "default-src 'none'; sandbox"
+
+
 # --- sessions ----------------------------------------------------------------------------------------
 
 
