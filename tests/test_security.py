@@ -79,6 +79,9 @@ def test_check_deploy_warns_in_local_mode(tmp_path: Path) -> None:
         ({"HOPTAC_ALLOWED_HOSTS": "*"}, "không dùng '*'"),
         ({"HOPTAC_DEBUG": "1"}, "HOPTAC_DEBUG=1 không dùng được"),
         ({"HOPTAC_SESSION_HOURS": "mãi mãi"}, "HOPTAC_SESSION_HOURS"),
+        ({"HOPTAC_TRUSTED_PROXIES": "10.0.0.0/33"}, "HOPTAC_TRUSTED_PROXIES: '10.0.0.0/33'"),
+        ({"HOPTAC_TRUSTED_PROXIES": "127.0.0.1; 10.0.0.1"}, "HOPTAC_TRUSTED_PROXIES"),
+        ({"HOPTAC_TRUSTED_PROXIES": "nginx"}, "không phải địa chỉ IP"),
     ],
 )
 def test_production_refuses_missing_or_weak_settings(
@@ -92,12 +95,19 @@ def test_production_refuses_missing_or_weak_settings(
 
 
 def test_production_security_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("HOPTAC_BEHIND_PROXY", "HOPTAC_SSL_REDIRECT", "HOPTAC_HSTS_SECONDS", "HOPTAC_SESSION_HOURS"):
+    for name in (
+        "HOPTAC_BEHIND_PROXY",
+        "HOPTAC_TRUSTED_PROXIES",
+        "HOPTAC_SSL_REDIRECT",
+        "HOPTAC_HSTS_SECONDS",
+        "HOPTAC_SESSION_HOURS",
+    ):
         monkeypatch.delenv(name, raising=False)
     on = security.settings(production=True)
     assert on["SESSION_COOKIE_SECURE"] and on["CSRF_COOKIE_SECURE"] and on["SECURE_SSL_REDIRECT"]
     assert on["SECURE_HSTS_SECONDS"] == 365 * 24 * 3600 and on["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert on["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert [str(n) for n in on["HOPTAC_TRUSTED_PROXIES"]] == ["127.0.0.1/32", "::1/128"]
     assert on["SESSION_COOKIE_AGE"] == 8 * 3600 and on["SESSION_EXPIRE_AT_BROWSER_CLOSE"]
     assert on["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
     local = security.settings(production=False)
@@ -107,7 +117,12 @@ def test_production_security_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("HOPTAC_SESSION_HOURS", "1,5")
     off = security.settings(production=True)
     assert "SECURE_PROXY_SSL_HEADER" not in off and off["SECURE_HSTS_SECONDS"] == 0
+    assert off["HOPTAC_TRUSTED_PROXIES"] == ()
     assert not off["SECURE_HSTS_PRELOAD"] and off["SESSION_COOKIE_AGE"] == 5400
+    monkeypatch.setenv("HOPTAC_BEHIND_PROXY", "1")
+    monkeypatch.setenv("HOPTAC_TRUSTED_PROXIES", " 10.1.2.3 , 192.168.0.0/16,fd00::/8")
+    chain = security.settings(production=True)["HOPTAC_TRUSTED_PROXIES"]
+    assert [str(n) for n in chain] == ["10.1.2.3/32", "192.168.0.0/16", "fd00::/8"]
     monkeypatch.setenv("HOPTAC_SESSION_HOURS", "0")
     with pytest.raises(config.ConfigError, match="HOPTAC_SESSION_HOURS"):
         security.settings(production=True)
@@ -204,13 +219,117 @@ def test_api_token_is_throttled_too(world: World) -> None:
     assert _token(Client(), "lan", PASSWORD, ip="10.0.0.9").status_code == 200
 
 
-def test_forwarded_address_counts_only_behind_the_proxy(world: World) -> None:
+# What a production server behind its proxy on the same machine has (HOPTAC_BEHIND_PROXY on, no
+# HOPTAC_TRUSTED_PROXIES): the proxy's X-Forwarded-For believed from 127.0.0.1 and ::1 only.
+BEHIND_PROXY = {"HOPTAC_BEHIND_PROXY": True, "HOPTAC_TRUSTED_PROXIES": config.trusted_proxies("127.0.0.1,::1")}
+
+
+def _login_via(client: Client, username: str, password: str, peer: str, forwarded: str) -> Any:
+    body = {"username": username, "password": password}
+    return client.post(reverse("login"), body, REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded)
+
+
+def test_forwarded_address_counts_only_from_a_trusted_proxy(world: World) -> None:
     from django.test import RequestFactory
 
-    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 203.0.113.7")
-    assert security.client_ip(request) == "127.0.0.1"
-    with override_settings(HOPTAC_BEHIND_PROXY=True):
-        assert security.client_ip(request) == "203.0.113.7"  # the proxy's entry, not the client's claim
+    def ip(peer: str, forwarded: str) -> str | None:
+        return security.client_ip(RequestFactory().get("/", REMOTE_ADDR=peer, HTTP_X_FORWARDED_FOR=forwarded))
+
+    assert ip("127.0.0.1", "1.2.3.4, 203.0.113.7") == "127.0.0.1"  # local mode: no proxy trusted
+    with override_settings(**BEHIND_PROXY):
+        assert ip("127.0.0.1", "1.2.3.4, 203.0.113.7") == "203.0.113.7"  # the proxy's entry, not the client's claim
+        assert ip("::ffff:127.0.0.1", "203.0.113.7") == "203.0.113.7"
+        assert ip("198.51.100.7", "1.2.3.4, 203.0.113.7") == "198.51.100.7"  # gunicorn reached directly
+        assert ip("127.0.0.1", "") == "127.0.0.1"
+        assert ip("127.0.0.1", "203.0.113.7, pas-une-adresse") == "127.0.0.1"
+    # A chain of proxies: their own entries are passed over, up to the first address that is not one.
+    chain = config.trusted_proxies("10.0.0.0/24, 127.0.0.1")
+    with override_settings(HOPTAC_BEHIND_PROXY=True, HOPTAC_TRUSTED_PROXIES=chain):
+        assert ip("127.0.0.1", "1.2.3.4, 203.0.113.7, 10.0.0.3") == "203.0.113.7"
+        assert ip("10.0.0.9", "203.0.113.7") == "203.0.113.7"
+        assert ip("10.0.1.9", "203.0.113.7") == "10.0.1.9"
+
+
+def test_a_forged_forwarded_for_does_not_escape_throttling(world: World) -> None:
+    """Reached directly, a client that writes a new X-Forwarded-For with each guess is still counted
+    by its own address, and cannot lock out a user at an address it names."""
+    client = Client()
+    with override_settings(**BEHIND_PROXY):
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            r = _login_via(client, "lan", "sai-mat-khau", "198.51.100.7", f"203.0.113.{n + 1}")
+        assert r.status_code == 429
+        assert _login_via(client, "lan", PASSWORD, "198.51.100.7", "203.0.113.99").status_code == 429
+        # The addresses it named were never locked: their users sign in through the proxy.
+        assert _login_via(Client(), "lan", PASSWORD, "127.0.0.1", "203.0.113.1").status_code == 302
+        assert _login_via(Client(), "lan", PASSWORD, "127.0.0.1", "203.0.113.99").status_code == 302
+
+
+def test_forwarded_headers_are_dropped_unless_a_trusted_proxy_sent_them() -> None:
+    """Before any other middleware (Django's HTTPS check reads X-Forwarded-Proto) or view reads them."""
+    from django.http import HttpRequest
+    from django.test import RequestFactory
+
+    assert settings.MIDDLEWARE[0] == "hoptac.web.security.ForwardedHeadersMiddleware"
+    seen: dict[str, str] = {}
+
+    def view(request: HttpRequest) -> Any:
+        seen.clear()
+        seen.update({k: v for k, v in request.META.items() if k.startswith("HTTP_X_FORWARDED_")})
+
+    middleware = security.ForwardedHeadersMiddleware(view)
+    headers = {"HTTP_X_FORWARDED_FOR": "203.0.113.7", "HTTP_X_FORWARDED_PROTO": "https"}
+    with override_settings(**BEHIND_PROXY):
+        middleware(RequestFactory().get("/", REMOTE_ADDR="198.51.100.7", **headers))
+        assert seen == {}
+        middleware(RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", **headers))
+        assert seen == headers
+
+
+def test_through_a_trusted_proxy_the_forwarded_address_counts(world: World) -> None:
+    client = Client()
+    with override_settings(**BEHIND_PROXY):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            r = _login_via(client, "lan", "sai-mat-khau", "127.0.0.1", "10.9.9.9, 203.0.113.7")
+        assert r.status_code == 429
+        # The forwarded address is locked, whatever the client writes before the proxy's entry...
+        assert _login_via(Client(), "lan", PASSWORD, "127.0.0.1", "203.0.113.7").status_code == 429
+        assert _login_via(Client(), "lan", PASSWORD, "127.0.0.1", "10.0.0.1, 203.0.113.7").status_code == 429
+        # ...and not the proxy, through which the rest of the office still signs in.
+        assert _login_via(Client(), "lan", PASSWORD, "127.0.0.1", "203.0.113.8").status_code == 302
+    from axes.models import AccessAttempt
+
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {"203.0.113.7"}
+
+
+# --- Content-Security-Policy ---------------------------------------------------------------------------
+
+INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\sstyle=|\son[a-z]+=|javascript:", re.I)
+
+
+def test_templates_have_no_inline_script_or_style() -> None:
+    """What the policy refuses (tests/records/test_csp_browser.py opens the pages in Chromium)."""
+    found = []
+    for path in sorted((ROOT / "hoptac").glob("*/templates/**/*.html")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if INLINE.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()[:100]}")
+    assert not found, "\n".join(found)
+
+
+def test_every_response_carries_the_content_security_policy(world: World) -> None:
+    policy = security.CSP
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy and "unsafe" not in policy
+    assert "frame-ancestors 'none'" in policy and "object-src 'none'" in policy
+    client = Client()
+    assert client.get(reverse("login"))["Content-Security-Policy"] == policy
+    client.force_login(world.users["officer"])
+    pages = (reverse("dashboard"), reverse("task_list"), "/khong-co-trang-nay/", "/api/me", "/static/records/style.css")
+    for url in pages:
+        r = client.get(url)
+        assert r["Content-Security-Policy"] == policy, url
+    # A stored file keeps its own, stricter policy.
+    r = client.get(reverse("document_file", args=[world.doc.pk]))
+    assert r.status_code == 200 and r["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 # --- sessions ----------------------------------------------------------------------------------------

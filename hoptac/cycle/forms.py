@@ -10,7 +10,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.cycle.models import CompiledReport, ReminderSetting, ReportingRule
-from hoptac.records.limits import IdMultipleChoiceField, bound_dates
+from hoptac.records.limits import MAX_TITLE, IdMultipleChoiceField, bound_dates, bound_text
 from hoptac.records.models import Agency, Occurrence, Status
 
 __all__ = ["AgencyReportForm", "CompiledReportForm", "ImportForm", "ReminderForm", "RuleForm"]
@@ -41,6 +41,7 @@ class RuleForm(forms.ModelForm):
         self.fields["senders"].required = False
         self.fields["due_date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         bound_dates(self)
+        bound_text(self)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -73,6 +74,10 @@ class ReminderForm(forms.ModelForm):
         model = ReminderSetting
         fields = ["enabled", "days_ahead", "emails"]
         widgets = {"emails": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_text(self, emails=5000)
 
     def clean_days_ahead(self) -> int:
         value = int(self.cleaned_data["days_ahead"])
@@ -124,6 +129,7 @@ class CompiledReportForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         bound_dates(self)
+        bound_text(self, title=MAX_TITLE)
 
     def clean_title(self) -> str:
         title = " ".join(str(self.cleaned_data.get("title") or "").split())
@@ -162,6 +168,7 @@ class AgencyReportForm(forms.Form):
                 initial=start.get("text", ""),
                 widget=forms.Textarea(attrs={"rows": 3}),
             )
+        bound_text(self)
 
     def lines(self) -> list[dict[str, Any]]:
         """Each occurrence with its three bound fields (for the template)."""

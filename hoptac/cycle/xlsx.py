@@ -29,6 +29,7 @@ from hoptac.cycle.models import CompiledReport
 from hoptac.cycle.report import open_report, plans_of, status_label, task_lines
 from hoptac.errors import HoptacError
 from hoptac.records import audit
+from hoptac.records.limits import MAX_TEXT
 from hoptac.records.models import Agency, Occurrence, Office, Partner, Plan, ProgressReport, Status, Task
 from hoptac.sheets import xlsx_cell
 
@@ -257,6 +258,9 @@ def import_xlsx(data: bytes, name: str, office: Office, user: Any = None) -> Imp
             continue
         if agency_id is not None and agency_id not in agencies:
             errors.append(f"dòng {n}: mã cơ quan {row['agency_id']!r} không thuộc văn phòng")
+            continue
+        if len(text) > MAX_TEXT:
+            errors.append(f"dòng {n}: nội dung báo cáo quá dài (tối đa {MAX_TEXT} ký tự, đang có {len(text)})")
             continue
         if text != _plain_text(current.get((occ.pk, agency_id))):
             if not text:

@@ -21,7 +21,17 @@ from hoptac.files import read_upload
 from hoptac.records import audit, perms, progress, queries
 from hoptac.records.auth import WITH_PROFILE
 from hoptac.records.ingest import MAX_BYTES, ingest_bytes
-from hoptac.records.limits import MAX_DATE, MAX_ID, MAX_YEAR, MIN_DATE, MIN_YEAR
+from hoptac.records.limits import (
+    MAX_DATE,
+    MAX_ID,
+    MAX_LINE,
+    MAX_PASSWORD,
+    MAX_TEXT,
+    MAX_TITLE,
+    MAX_YEAR,
+    MIN_DATE,
+    MIN_YEAR,
+)
 from hoptac.records.models import (
     Agreement,
     ApiToken,
@@ -152,8 +162,8 @@ def _page(qs: Any, limit: int, offset: int) -> dict[str, Any]:
 
 
 class TokenIn(Schema):
-    username: str
-    password: str
+    username: str = Field(..., max_length=150)
+    password: str = Field(..., max_length=MAX_PASSWORD)
     name: str = Field("", max_length=100)
     expires: Day | None = None
 
@@ -270,7 +280,7 @@ class OccurrenceOut(Schema):
 class ReportIn(Schema):
     status: Status
     percent: int = Field(..., ge=0, le=100)
-    text: str = Field(..., min_length=1, max_length=20000)
+    text: str = Field(..., min_length=1, max_length=MAX_TEXT)
 
 
 class ReportOut(Schema):
@@ -291,9 +301,9 @@ EventKind = Literal["hoi_dam", "tham", "ky_ket", "hoi_nghi", "doan_ra", "doan_va
 class EventIn(Schema):
     kind: EventKind = "khac"
     date: Day
-    title: str = Field(..., min_length=1, max_length=2000)
-    place: str = ""
-    members: str = ""
+    title: str = Field(..., min_length=1, max_length=MAX_TITLE)
+    place: str = Field("", max_length=MAX_LINE)
+    members: str = Field("", max_length=MAX_TEXT)
     agreement_id: Id | None = None
     task_id: Id | None = None
     parties: list[Id] = Field([], max_length=100)
@@ -465,6 +475,7 @@ def _visible_task(request: HttpRequest, pk: Id) -> Task:
     task = Task.objects.filter(pk=pk).first()
     if task is None:
         raise Http404
+    perms.check_office(request.user, task)
     if not perms.tasks_for(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Bạn không có quyền xem nhiệm vụ này.")
     return task
@@ -540,6 +551,7 @@ def _visible_occurrence(request: HttpRequest, pk: Id) -> Occurrence:
     occ = Occurrence.objects.select_related("task").filter(pk=pk).first()
     if occ is None:
         raise Http404
+    perms.check_office(request.user, occ)
     if not perms.occurrences_for(request.user).filter(pk=pk).exists():
         raise PermissionDenied("Bạn không có quyền xem mục này.")
     return occ

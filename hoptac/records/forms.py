@@ -10,12 +10,21 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from hoptac.records import perms
-from hoptac.records.limits import IdChoiceField, IdMultipleChoiceField, bound_dates, check_date
+from hoptac.records.limits import (
+    MAX_LINE,
+    MAX_PASSWORD,
+    MAX_TEXT,
+    MAX_TITLE,
+    IdChoiceField,
+    IdMultipleChoiceField,
+    bound_dates,
+    bound_text,
+    check_date,
+)
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -33,7 +42,7 @@ from hoptac.records.models import (
 from hoptac.records.text import name_key
 
 MAX_UPLOAD_MB = 20
-MAX_REPORT_TEXT = 20000  # as the API's
+MAX_REPORT_TEXT = MAX_TEXT  # as the API's
 # What a report may attach: office documents, PDF, plain text and pictures. Nothing a browser would run
 # (HTML, SVG, scripts) or a computer would execute; the ones with a fixed signature must carry it.
 ATTACHMENT_TYPES: dict[str, tuple[bytes, ...]] = {
@@ -113,8 +122,7 @@ class ProgressReportForm(forms.ModelForm):
         self.fields["percent"].min_value = 0
         self.fields["percent"].max_value = 100
         self.fields["percent"].validators.append(_percent)
-        self.fields["text"].max_length = MAX_REPORT_TEXT
-        self.fields["text"].validators.append(MaxLengthValidator(MAX_REPORT_TEXT))
+        bound_text(self, text=MAX_REPORT_TEXT)
         if not self.is_bound:
             self.fields["once"].initial = secrets.token_urlsafe(24)
 
@@ -184,6 +192,7 @@ class EventForm(forms.ModelForm):
         self.fields["date"].required = True
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
         bound_dates(self)
+        bound_text(self, title=MAX_TITLE, place=MAX_LINE)
 
 
 def check_agreement_years(form: forms.BaseForm, data: dict[str, Any]) -> None:
@@ -263,6 +272,7 @@ class PartnerForm(forms.ModelForm):
         value = str(self.data.get("successor_choice") or "") if self.is_bound else ""
         if value.startswith(NEW):  # suggested on the previous round: only a unit the vocabulary knows
             self._new_choice(value[len(NEW) :])
+        bound_text(self, aliases_text=50 * (MAX_LINE + 1), suggested=MAX_TITLE)
 
     def suggest(self, data: dict[str, Any]) -> dict[str, str]:
         """What the vocabulary knows of the partner ``data`` describes that was left empty: its country,
@@ -406,6 +416,7 @@ class AgreementForm(forms.ModelForm):
         for name in ("start_year", "end_year"):
             self.fields[name].error_messages["invalid"] = _("Năm phải là một số.")
         bound_dates(self)
+        bound_text(self, title=MAX_TITLE)
 
     def clean_title(self) -> str:
         title = " ".join(str(self.cleaned_data.get("title") or "").split())
@@ -476,6 +487,7 @@ class UserForm(forms.Form):
             self.fields["username"].disabled = True
             self.fields["password1"].label = _("Mật khẩu mới (để trống nếu không đổi)")
             self.fields["password2"].label = _("Nhập lại mật khẩu mới")
+        bound_text(self, password1=MAX_PASSWORD, password2=MAX_PASSWORD)
 
     def clean_username(self) -> str:
         name = str(self.cleaned_data.get("username") or "").strip()

@@ -1,5 +1,6 @@
 """What user input may hold, in one place: the dates and years the records can carry, the ids a database
-can hold, and the helper that reads an id or a number from a query string without ever raising."""
+can hold, the length of every text a user writes, and the helper that reads an id or a number from a
+query string without ever raising."""
 
 from __future__ import annotations
 
@@ -8,10 +9,17 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 __all__ = [
+    "MAX_LINE",
+    "MAX_PASSWORD",
+    "MAX_TEXT",
+    "MAX_TITLE",
     "bound_dates",
+    "bound_text",
+    "too_long",
     "IdChoiceField",
     "IdMultipleChoiceField",
     "fits_id",
@@ -29,6 +37,11 @@ __all__ = [
 MIN_YEAR, MAX_YEAR = 1900, 2200
 MIN_DATE, MAX_DATE = dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)
 MAX_ID = 2**63 - 1  # the largest value of a 64-bit signed integer column (PostgreSQL bigint, SQLite)
+# The longest text a user may write, by kind (forms and API alike; a model's CharField may be shorter):
+MAX_LINE = 300  # a name or a place: one line
+MAX_TITLE = 2000  # a title, an agreement's or an event's name, a task's wording
+MAX_TEXT = 20_000  # a report, notes, a list of members or of recipients
+MAX_PASSWORD = 4096  # hashing a longer one is only work for the server
 
 
 def check_date(value: Any) -> None:
@@ -104,3 +117,29 @@ def bound_dates(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.DateField) and check_date not in field.validators:
             field.validators.append(check_date)
+
+
+class _MaxLength(MaxLengthValidator):
+    message = _("Tối đa %(limit_value)s ký tự (đã nhập %(show_value)s).")
+
+
+def too_long(limit: int, length: int) -> str:
+    """The message for a text of ``length`` characters past ``limit`` (forms, API, imports)."""
+    return str(_MaxLength.message) % {"limit_value": limit, "show_value": length}
+
+
+def bound_text(form: forms.BaseForm, **limits: int) -> None:
+    """Give every text field of ``form`` a maximum length (call at the end of the form's ``__init__``):
+    ``limits`` by field name, else the field's own (a model's ``CharField``), else ``MAX_TEXT`` for a text
+    area and ``MAX_TITLE`` for a line; the browser is told too (``maxlength``)."""
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        limit = limits.get(name) or field.max_length
+        if limit is None:
+            limit = MAX_TEXT if isinstance(field.widget, forms.Textarea) else MAX_TITLE
+        field.max_length = limit
+        field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+        field.validators.append(_MaxLength(limit))
+        if not field.widget.is_hidden:
+            field.widget.attrs["maxlength"] = str(limit)

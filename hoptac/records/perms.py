@@ -25,6 +25,7 @@ from typing import Any, cast
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from hoptac.records.models import Agency, Occurrence, Office, Profile, ProgressReport, Task
 
@@ -122,12 +123,14 @@ def scope(qs: QuerySet[Any], user: Any) -> QuerySet[Any]:
 
 
 def check_office(user: Any, obj: Model) -> None:
-    """Refuse an object of another office (as 404 would leak its existence, views call this after scope)."""
+    """Not found (404), like an id that does not exist, for an object of another office: a refusal (403)
+    would tell that the id exists there. Refusals by role (``require_edit`` …) come before the lookup, or
+    after this check, so they say nothing of another office either."""
     if is_national(user):
         return
     prof = profile_of(user)
     if not prof or getattr(obj, "office_id", None) != prof.office_id:
-        raise PermissionDenied("Bạn không có quyền xem mục này.")
+        raise Http404
 
 
 def _agency_tasks(agency: Agency) -> Q:

@@ -9,6 +9,7 @@ With ``HOPTAC_PRODUCTION=1`` nothing is guessed: ``HOPTAC_SECRET_KEY``, ``HOPTAC
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "production",
     "require",
     "secret_key",
+    "trusted_proxies",
 ]
 
 
@@ -178,3 +180,27 @@ def allowed_hosts(debug_on: bool) -> list[str]:
         if h == "*" and production():
             raise ConfigError("HOPTAC_ALLOWED_HOSTS: không dùng '*' khi HOPTAC_PRODUCTION=1; hãy ghi tên miền")
     return hosts
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def trusted_proxies(default: str) -> tuple[Network, ...]:
+    """``HOPTAC_TRUSTED_PROXIES``: the addresses (``10.0.0.5``) or networks (``10.0.0.0/24``, ``fd00::/8``),
+    comma-separated, whose ``X-Forwarded-For`` and ``X-Forwarded-Proto`` are believed; ``default`` when
+    unset. A value that is not an address or a network stops the program, naming it."""
+    raw = os.environ.get("HOPTAC_TRUSTED_PROXIES")
+    raw = default if raw is None or not raw.strip() else raw
+    out: list[Network] = []
+    for item in raw.split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            out.append(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            raise ConfigError(
+                f"HOPTAC_TRUSTED_PROXIES: {item!r} không phải địa chỉ IP hay mạng (ví dụ 10.0.0.5, 10.0.0.0/24), "
+                "ngăn cách bằng dấu phẩy"
+            ) from None
+    return tuple(out)

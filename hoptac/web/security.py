@@ -8,6 +8,9 @@ Always on:
   ``POST /api/token`` alike; a sign-in that succeeds resets the count;
 - sessions end ``HOPTAC_SESSION_HOURS`` (8, a working day) after sign-in, and when the browser closes;
 - CSRF on every form, HttpOnly session cookie, ``X-Frame-Options: DENY``, ``nosniff``;
+- a Content-Security-Policy on every response (``CSP``): scripts, styles, images and fonts only from the
+  site's own files, no inline script or style (the templates have none: the page style is
+  ``records/style.css``, bars are drawn in SVG), no plugins, no framing, forms posted only to the site;
 - uploads: a request body over ``MAX_REQUEST_BYTES`` is refused before it is read (the forms then
   check each file's size and type); files live in ``HOPTAC_DATA_DIR/files``, which no URL serves: a
   download goes through a view that checks permissions, as an attachment that may not run scripts.
@@ -15,12 +18,17 @@ Always on:
 With ``HOPTAC_PRODUCTION=1`` (see ``hoptac.web.config``), for a server behind a TLS reverse proxy:
 cookies only over HTTPS, HTTP redirected to HTTPS (``HOPTAC_SSL_REDIRECT``, on), HSTS for
 ``HOPTAC_HSTS_SECONDS`` (one year; 0 turns it off), and ``X-Forwarded-Proto``/``X-Forwarded-For``
-from the proxy trusted (``HOPTAC_BEHIND_PROXY``, on): the proxy must set both, overwriting what the
-client sent. ``hoptac manage check --deploy`` is then clean.
+trusted (``HOPTAC_BEHIND_PROXY``, on) only on a connection from one of ``HOPTAC_TRUSTED_PROXIES``
+(addresses or networks, comma-separated; the same machine, ``127.0.0.1,::1``, unless set). The proxy
+must set both, overwriting ``X-Forwarded-Proto`` and appending the client's address to
+``X-Forwarded-For``. From any other address the headers are dropped (``ForwardedHeadersMiddleware``,
+first of the middleware), so a client that reaches gunicorn directly cannot choose the address its
+failed sign-ins are counted against. ``hoptac manage check --deploy`` is then clean.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -31,7 +39,10 @@ from django.http.response import HttpResponseBase
 from hoptac.web import config
 
 __all__ = [
+    "CSP",
     "MAX_REQUEST_BYTES",
+    "ContentSecurityPolicyMiddleware",
+    "ForwardedHeadersMiddleware",
     "RequestSizeLimitMiddleware",
     "client_ip",
     "lockout_response",
@@ -42,6 +53,20 @@ __all__ = [
 # Above the forms' 20 MB per file (multipart overhead, the other fields): anything larger is refused unread.
 MAX_REQUEST_BYTES = 30 * 1024 * 1024
 API_PREFIX = "/api/"
+CSP = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
 
 
 def settings(production: bool) -> dict[str, Any]:
@@ -74,6 +99,8 @@ def settings(production: bool) -> dict[str, Any]:
         "AXES_DISABLE_ACCESS_LOG": True,  # sign-ins that succeed are not kept: no log of who came from where
         "AXES_VERBOSE": False,
         "HOPTAC_BEHIND_PROXY": False,
+        # Local mode: none unless given (checked in either mode).
+        "HOPTAC_TRUSTED_PROXIES": config.trusted_proxies(""),
     }
     if production:
         behind_proxy = config.flag("HOPTAC_BEHIND_PROXY", True)
@@ -87,6 +114,7 @@ def settings(production: bool) -> dict[str, Any]:
                 "SECURE_HSTS_INCLUDE_SUBDOMAINS": hsts > 0,
                 "SECURE_HSTS_PRELOAD": hsts > 0,
                 "HOPTAC_BEHIND_PROXY": behind_proxy,
+                "HOPTAC_TRUSTED_PROXIES": config.trusted_proxies("127.0.0.1,::1") if behind_proxy else (),
             }
         )
         if behind_proxy:
@@ -94,16 +122,59 @@ def settings(production: bool) -> dict[str, Any]:
     return out
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The address a sign-in came from: behind the proxy, the one it appended to X-Forwarded-For (the
-    last entry; earlier ones are whatever the client sent), else the connection's."""
+def _address(text: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    try:
+        address = ipaddress.ip_address(text.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
+        return address.ipv4_mapped  # ::ffff:127.0.0.1 from a dual-stack socket is 127.0.0.1
+    return address
+
+
+def _trusted(address: ipaddress.IPv4Address | ipaddress.IPv6Address | None) -> bool:
     from django.conf import settings as django_settings
 
-    if getattr(django_settings, "HOPTAC_BEHIND_PROXY", False):
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if forwarded:
-            return forwarded[-1]
-    return request.META.get("REMOTE_ADDR") or None
+    if address is None:
+        return False
+    return any(address in network for network in getattr(django_settings, "HOPTAC_TRUSTED_PROXIES", ()))
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address a sign-in came from. The connection's, unless it comes from a trusted proxy: then
+    ``X-Forwarded-For`` read from its end, past the trusted proxies' own entries, up to the first
+    address that is not one (what the client wrote before that is never believed). An entry that is
+    not an address stops the walk at the last proxy."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    if not _trusted(_address(remote or "")):
+        return remote
+    hop = remote
+    for entry in reversed(request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")):
+        address = _address(entry)
+        if address is None:
+            if entry.strip():
+                break
+            continue
+        hop = str(address)
+        if not _trusted(address):
+            break
+    return hop
+
+
+class ForwardedHeadersMiddleware:
+    """Drop the ``X-Forwarded-*`` headers of a request that does not come from a trusted proxy, before
+    anything reads them (Django's ``SECURE_PROXY_SSL_HEADER``, ``client_ip``)."""
+
+    HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST", "HTTP_X_FORWARDED_PORT")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not _trusted(_address(request.META.get("REMOTE_ADDR") or "")):
+            for name in self.HEADERS:
+                request.META.pop(name, None)
+        return self.get_response(request)
 
 
 def _lockout_message() -> str:
@@ -156,6 +227,19 @@ class RequestSizeLimitMiddleware:
                 return JsonResponse({"detail": message}, status=413, json_dumps_params={"ensure_ascii": False})
             return HttpResponse(f'<!doctype html><meta charset="utf-8"><p>{message}</p>', status=413)
         return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """``CSP`` on every response that has no policy of its own (a download's is stricter: ``protect_download``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = CSP
+        return response
 
 
 Download = TypeVar("Download", bound=HttpResponseBase)

@@ -29,6 +29,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "hoptac.web.security.ForwardedHeadersMiddleware",  # first: X-Forwarded-* only from a trusted proxy
+    "hoptac.web.security.ContentSecurityPolicyMiddleware",  # on every response, the error pages' too
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

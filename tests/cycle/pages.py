@@ -20,6 +20,9 @@ OFFICE_READ = {**ALL, "reporter": 403, "other_reporter": 403, "outsider": 403}
 OFFICE_LIST = {**OFFICE_READ, "outsider": 200}  # the outsider sees its own (other) office
 EDIT = {**OFFICE_READ, "viewer": 403}
 EDIT_LIST = {**EDIT, "outsider": 200}
+# A page of one object (or a plan's, for a new rule): another office's is not found, as if its id did not exist.
+OBJECT_READ = {**OFFICE_READ, "outsider": 404}
+OBJECT_EDIT = {**EDIT, "outsider": 404}
 
 
 def cycle_pages(world: Any) -> dict[str, tuple[str, dict[str, int]]]:
@@ -36,17 +39,17 @@ def cycle_pages(world: Any) -> dict[str, tuple[str, dict[str, int]]]:
         "cycle_home": (reverse("cycle_home"), ALL),
         "cycle_board": (reverse("cycle_board"), OFFICE_LIST),
         "cycle_rules": (reverse("cycle_rules"), OFFICE_LIST),
-        "cycle_rule_new": (reverse("cycle_rule_new") + f"?plan={plan.pk}", EDIT),
-        "cycle_rule_edit": (reverse("cycle_rule_edit", args=[rule.pk]), EDIT),
+        "cycle_rule_new": (reverse("cycle_rule_new") + f"?plan={plan.pk}", OBJECT_EDIT),
+        "cycle_rule_edit": (reverse("cycle_rule_edit", args=[rule.pk]), OBJECT_EDIT),
         "cycle_agency_report": (
             reverse("cycle_agency_report", args=[due.pk]),
-            {**OFFICE_READ, "other_reporter": 200},
+            {**OBJECT_READ, "other_reporter": 200},
         ),
         "cycle_compile_new": (reverse("cycle_compile_new"), EDIT_LIST),
-        "cycle_compiled": (reverse("cycle_compiled", args=[report.pk]), OFFICE_READ),
-        "cycle_compiled_file": (reverse("cycle_compiled_file", args=[report.pk, "docx"]), OFFICE_READ),
+        "cycle_compiled": (reverse("cycle_compiled", args=[report.pk]), OBJECT_READ),
+        "cycle_compiled_file": (reverse("cycle_compiled_file", args=[report.pk, "docx"]), OBJECT_READ),
         "cycle_compiled_import": (reverse("cycle_compiled_import", args=[report.pk]), dict.fromkeys(ALL, 405)),
         "cycle_reminders": (reverse("cycle_reminders"), EDIT_LIST),
-        "cycle_reminder_edit": (reverse("cycle_reminder_edit", args=[world.soyte.pk]), EDIT),
+        "cycle_reminder_edit": (reverse("cycle_reminder_edit", args=[world.soyte.pk]), OBJECT_EDIT),
         "cycle_calendar": (reverse("cycle_calendar"), ALL),
     }

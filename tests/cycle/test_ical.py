@@ -94,8 +94,9 @@ def test_reporter_feed_carries_only_its_agency(synced: World) -> None:
 def test_outsider_and_bad_tokens(synced: World) -> None:
     world = synced
     outsider = _token(world, "outsider")
-    assert Client().get(reverse("cycle_ical_agency", args=[outsider, world.soyte.pk])).status_code == 403
-    assert Client().get(reverse("cycle_ical_plan", args=[outsider, world.doc.plan.pk])).status_code == 403
+    # Another office's agency or plan: not found, as if the id did not exist.
+    assert Client().get(reverse("cycle_ical_agency", args=[outsider, world.soyte.pk])).status_code == 404
+    assert Client().get(reverse("cycle_ical_plan", args=[outsider, world.doc.plan.pk])).status_code == 404
     own = _feed(reverse("cycle_ical_me", args=[outsider]))
     assert not any("Bắc Giang" in str(e.get("DESCRIPTION", "")) for e in _events(own))
     assert Client().get(reverse("cycle_ical_me", args=["not-a-token"])).status_code == 404

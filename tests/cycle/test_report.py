@@ -182,6 +182,7 @@ def test_xlsx_edits_come_back_exactly(progress: World) -> None:
         ((9, 150), "tiến độ 150 phải là số từ 0 đến 100"),
         ((11, 999999), "mã nhiệm vụ 999999"),
         ((10, ""), "không xóa được nội dung"),
+        ((10, "x" * 20_001), "nội dung báo cáo quá dài (tối đa 20000 ký tự, đang có 20001)"),
     ],
 )
 def test_bad_xlsx_changes_nothing(progress: World, edit: tuple[int, Any], message: str) -> None:

@@ -5,9 +5,10 @@ and tests/records/test_api.py (API) are extended here to every persona, the offi
 included, and to the pages they leave out (calendar feeds, the audit log's exports, the upload review, the
 sign-in pages). ``test_every_url_pattern_is_in_the_matrix`` fails when a URL pattern has no entry.
 
-Object level: two offices on one server (Bắc Giang, Hà Giang). Every person of Bắc Giang gets 403 or 404
-for Hà Giang's objects and never sees them in a list, by page, API, search (web and ``hoptac search``),
-calendar feed or export; writes aimed at them change nothing.
+Object level: two offices on one server (Bắc Giang, Hà Giang). Every person of Bắc Giang gets for Hà
+Giang's objects what it gets for an id that does not exist (404, or the 403 its role gets before any
+lookup), and never sees them in a list, by page, API, search (web and ``hoptac search``), calendar feed
+or export; writes aimed at them change nothing.
 """
 
 from __future__ import annotations
@@ -142,6 +143,8 @@ def feed_matrix(site: Site, persona: str) -> dict[str, tuple[str, int]]:
     readers = {"national": 200, "admin": 200, "officer": 200, "viewer": 200}
     if persona == "anonymous":
         expected = dict.fromkeys(("me", "agency", "partner", "plan"), 404)
+    elif persona == "outsider":  # Bắc Giang's agency, partner and plan: not found from Hà Giang
+        expected = {"me": 200, "agency": 404, "partner": 404, "plan": 404}
     else:
         expected = {
             "me": 200,
@@ -461,3 +464,111 @@ def test_other_office_audit_and_exports(site: Site, persona: str) -> None:
     _no_secret(r.content, "audit page")
     r = c.get(reverse("audit_list"), {"document": site.world.other_doc.pk})
     assert r.status_code == 200 and r.context["page"].paginator.count == 0
+
+
+# -- another office's id is not found, exactly like an id that does not exist ------------------------------
+
+MISSING = 987_654_321  # no row of any table has this id
+
+
+def _as_missing(url: str, site: Site) -> str:
+    """The same URL with each of Hà Giang's ids in it replaced by one that does not exist."""
+    s = site
+    ids = {
+        s.hg_task.pk, s.hg_report.pk, s.hg_partner.pk, s.hg_agency.pk, s.hg_agreement.pk, s.hg_plan.pk,
+        s.world.other_doc.pk, s.users["outsider"].pk, s.hg_rule.pk, s.hg_due.pk, s.hg_compiled.pk,
+        s.hg_occurrence.pk, s.hg_event.pk,
+    }  # fmt: skip
+    return re.sub(r"(?<=[/=])(\d+)(?=[/?]|$)", lambda m: str(MISSING) if int(m[1]) in ids else m[1], url)
+
+
+def _said(response: Any) -> bytes:
+    """What a refusal says: the page's main part (the rest holds a fresh CSRF token and the path), or the JSON."""
+    main = re.search(rb"<main\b.*</main>", response.content, re.S)
+    return main[0] if main else response.content
+
+
+def _foreign_posts(site: Site) -> dict[str, tuple[str, dict[str, Any]]]:
+    """The forms that name one of Hà Giang's objects in their URL."""
+    s = site
+    occurrence_post = {"occurrence": s.hg_occurrence.pk, "status": "done", "percent": 100, "text": "x"}
+    return {
+        "task_detail": (reverse("task_detail", args=[s.hg_task.pk]), occurrence_post),
+        "partner_edit": (reverse("partner_edit", args=[s.hg_partner.pk]), {"name": "X", "level": "other"}),
+        "agreement_detail": (reverse("agreement_detail", args=[s.hg_agreement.pk]), {"status": "terminated"}),
+        "agreement_edit": (
+            reverse("agreement_edit", args=[s.hg_agreement.pk]),
+            {"kind": "thoa_thuan", "title": "X", "status": "signed"},
+        ),
+        "document_review": (reverse("document_review", args=[s.world.other_doc.pk]), {"tasks-0-keep": "on"}),
+        "user_edit": (reverse("user_edit", args=[s.users["outsider"].pk]), {"role": "viewer"}),
+        "cycle_rule_new": (reverse("cycle_rule_new") + f"?plan={s.hg_plan.pk}", {"recipient": "X"}),
+        "cycle_rule_edit": (reverse("cycle_rule_edit", args=[s.hg_rule.pk]), {"delete": "1"}),
+        "cycle_agency_report": (reverse("cycle_agency_report", args=[s.hg_due.pk]), {"summary": "x"}),
+        "cycle_compiled": (reverse("cycle_compiled", args=[s.hg_compiled.pk]), {"action": "sent"}),
+        "cycle_compiled_import": (reverse("cycle_compiled_import", args=[s.hg_compiled.pk]), {}),
+        "cycle_reminder_edit": (reverse("cycle_reminder_edit", args=[s.hg_agency.pk]), {"days_ahead": 3}),
+    }
+
+
+@pytest.mark.parametrize("persona", OWN)
+def test_another_offices_id_is_not_found_like_a_missing_one(site: Site, persona: str) -> None:
+    """Each page, form, feed and API operation that takes an id answers for one of Hà Giang's exactly as for
+    an id that does not exist: the office's officers get 404 (a 403 would say that the id is in use); a
+    viewer or a reporter gets, for both, whatever its role gets before any lookup."""
+    s = site
+    c = client_for(s, persona)
+    reads_all = persona in ("admin", "officer", "viewer")
+
+    def same(what: str, theirs: Any, missing: Any) -> None:
+        assert theirs.status_code == missing.status_code, (what, persona, theirs.status_code, missing.status_code)
+        if persona in ("admin", "officer"):
+            assert theirs.status_code == 404, (what, persona, theirs.status_code)
+        if theirs.status_code in (403, 404):
+            assert _said(theirs) == _said(missing), (what, persona)
+
+    for name, url in foreign_pages(s).items():
+        same(name, c.get(url), c.get(_as_missing(url, s)))
+    for name, (url, data) in _foreign_posts(s).items():
+        same(f"POST {name}", c.post(url, data), c.post(_as_missing(url, s), data))
+    board = reverse("cycle_board")
+    same("cycle_board", c.post(board, {"due": s.hg_due.pk}), c.post(board, {"due": MISSING}))
+    key = token(s, persona)
+    for name, pk in (("agency", s.hg_agency.pk), ("partner", s.hg_partner.pk), ("plan", s.hg_plan.pk)):
+        feed = reverse(f"cycle_ical_{name}", args=[key, pk])
+        theirs, missing = Client().get(feed), Client().get(_as_missing(feed, s))
+        same(f"feed {name}", theirs, missing)
+        if reads_all:
+            assert theirs.status_code == 404, (name, persona)
+    # The API: the same status and the same JSON.
+    api = Client()
+    api.defaults["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(s.users[persona]).key}"
+    details = {
+        "documents": s.world.other_doc.pk,
+        "partners": s.hg_partner.pk,
+        "agreements": s.hg_agreement.pk,
+        "plans": s.hg_plan.pk,
+        "tasks": s.hg_task.pk,
+        "occurrences": s.hg_occurrence.pk,
+        "events": s.hg_event.pk,
+    }
+    for kind, pk in details.items():
+        theirs, missing = api.get(f"/api/{kind}/{pk}"), api.get(f"/api/{kind}/{MISSING}")
+        same(f"GET /api/{kind}", theirs, missing)
+        if reads_all or kind in ("tasks", "occurrences"):
+            assert theirs.status_code == 404 and theirs.json() == {"detail": "Không tìm thấy."}, (kind, persona)
+    writes = [
+        ("patch", f"/api/agreements/{s.hg_agreement.pk}", {"status": "terminated"}),
+        ("patch", f"/api/tasks/{s.hg_task.pk}", {"status": "cancelled"}),
+        ("post", f"/api/occurrences/{s.hg_occurrence.pk}/reports", {"status": "done", "percent": 100, "text": "x"}),
+        ("post", "/api/events", {"date": "2024-01-01", "title": "X", "task_id": s.hg_task.pk}),
+        ("post", "/api/events", {"date": "2024-01-01", "title": "X", "agreement_id": s.hg_agreement.pk}),
+        ("post", "/api/events", {"date": "2024-01-01", "title": "X", "parties": [s.hg_partner.pk]}),
+    ]
+    for method, url, body in writes:
+        gone = {k: MISSING if k.endswith("_id") else [MISSING] if k == "parties" else v for k, v in body.items()}
+        theirs = getattr(api, method)(url, json.dumps(body), content_type="application/json")
+        missing = getattr(api, method)(_as_missing(url, s), json.dumps(gone), content_type="application/json")
+        same(f"{method} {url} {sorted(body)}", theirs, missing)
+        if reads_all and not (persona == "viewer" and method != "get"):
+            assert theirs.status_code == 404, (method, url, persona)

@@ -132,8 +132,9 @@ def test_who_manages_whom(login: Any, world: World) -> None:
     officer = login("officer")
     listed = {p.user.username for p in officer.get(reverse("user_list")).context["page"]}
     assert listed == {"lan", "minh", "hoa", "tuan"}  # not the office's administrator, not Hà Giang, not national
-    for user in (outsider, world.users["national"], office_admin):
-        assert officer.get(reverse("user_edit", args=[user.pk])).status_code == 403
+    assert officer.get(reverse("user_edit", args=[office_admin.pk])).status_code == 403
+    for user in (outsider, world.users["national"]):  # another office's, or none's: as if there were none
+        assert officer.get(reverse("user_edit", args=[user.pk])).status_code == 404
     assert officer.get(reverse("user_edit", args=[999999])).status_code == 404
     national = login("national")
     listed = {p.user.username for p in national.get(reverse("user_list")).context["page"]}
@@ -144,5 +145,5 @@ def test_who_manages_whom(login: Any, world: World) -> None:
     assert national.get(reverse("user_edit", args=[office_admin.pk])).status_code == 200
     assert login("outsider").post(
         reverse("user_edit", args=[world.users["viewer"].pk]), {"office": world.hg.pk, "role": "officer"}
-    ).status_code == 403
+    ).status_code == 404
     assert Profile.objects.get(user=world.users["viewer"]).office == world.bg

@@ -336,6 +336,9 @@ EN = {
     'Xuất các dòng đã lọc:': 'Export the filtered rows:',
     'hệ thống': 'system',
     'Đến ngày': 'To date',
+    'Tối đa %(limit_value)s ký tự (đã nhập %(show_value)s).': 'At most %(limit_value)s characters (%(show_value)s entered).',
+    'Nhiệm vụ %(ref)s: tên nhiệm vụ quá dài. %(why)s': "Task %(ref)s: the task's name is too long. %(why)s",
+    'Nhiệm vụ %(ref)s: tên cơ quan quá dài (tối đa %(n)s ký tự mỗi cơ quan).': "Task %(ref)s: an agency's name is too long (at most %(n)s characters each).",
 }
 PLURALS = {
     "%(n)s mã đang dùng.": ("%(n)s token in use.", "%(n)s tokens in use."),

@@ -24,6 +24,7 @@ from hoptac.records.forms import (
     UploadForm,
 )
 from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
+from hoptac.records.limits import MAX_LINE, MAX_TEXT, MAX_TITLE, too_long
 from hoptac.records.models import (
     Document,
 )
@@ -107,14 +108,25 @@ def parse_decisions(post: Any, extraction: dict[str, Any]) -> tuple[dict[str, An
         for i, item in enumerate(extraction.get(section) or []):
             d: dict[str, Any] = {"keep": post.get(f"{section}-{i}-keep") == "on"}
             if section == "tasks":
+                ref = item.get("ref") or i + 1
                 for field in ("title", "lead", "support"):
                     key = f"tasks-{i}-{field}"
                     if key in post:
                         d[field] = post.get(key, "")
                 if d["keep"] and "title" in d and not d["title"].strip():
+                    errors.append(_("Nhiệm vụ %(ref)s: tên nhiệm vụ không được để trống.") % {"ref": ref})
+                if len(d.get("title") or "") > MAX_TITLE:
                     errors.append(
-                        _("Nhiệm vụ %(ref)s: tên nhiệm vụ không được để trống.") % {"ref": item.get("ref") or i + 1}
+                        _("Nhiệm vụ %(ref)s: tên nhiệm vụ quá dài. %(why)s")
+                        % {"ref": ref, "why": too_long(MAX_TITLE, len(d["title"]))}
                     )
+                for field in ("lead", "support"):
+                    names = str(d.get(field) or "").split(";")
+                    if len(d.get(field) or "") > MAX_TEXT or any(len(n.strip()) > MAX_LINE for n in names):
+                        errors.append(
+                            _("Nhiệm vụ %(ref)s: tên cơ quan quá dài (tối đa %(n)s ký tự mỗi cơ quan).")
+                            % {"ref": ref, "n": MAX_LINE}
+                        )
             chosen[i] = d
         decisions[section] = chosen
     return decisions, errors

@@ -120,6 +120,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = get_object_or_404(Task.objects.select_related("plan"), pk=pk)
+    perms.check_office(request.user, task)
     if not perms.tasks_for(request.user).filter(pk=task.pk).exists():
         raise PermissionDenied(_("Bạn không có quyền xem nhiệm vụ này."))
     role = perms.report_role(request.user, task)
@@ -168,6 +169,7 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def report_attachment(request: HttpRequest, pk: int) -> FileResponse:
     """A report's attachment, for whoever may read its task: files are never served from a public URL."""
     report = get_object_or_404(ProgressReport.objects.select_related("occurrence"), pk=pk)
+    perms.check_office(request.user, report)
     if not perms.tasks_for(request.user).filter(pk=report.occurrence.task_id).exists():
         raise PermissionDenied(_("Bạn không có quyền xem tệp này."))
     if not report.attachment:

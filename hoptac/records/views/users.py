@@ -105,8 +105,10 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if pk is not None:
         profile = perms.users_for(request.user).filter(user_id=pk).first()
         if profile is None:
-            if not Profile.objects.filter(user_id=pk).exists():
+            found = Profile.objects.filter(user_id=pk).first()
+            if found is None or found.office_id is None:
                 raise Http404
+            perms.check_office(request.user, found)  # another office's account: as if there were none
             raise PermissionDenied(_("Bạn không quản lý tài khoản này."))
     offices = perms.offices_for(request.user)
     initial: dict[str, Any] = {}
