@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 
 from hoptac.extract.agencies import parse_agency_list
@@ -21,6 +22,24 @@ _NOT_DONE_RE = re.compile(
 )
 
 
+class _Spans:
+    """A set of spans asked whether any overlaps a given one, in log time (a long document cites
+    thousands of numbers, each mention of which hides the date printed after it)."""
+
+    def __init__(self, spans: list[Span]) -> None:
+        ordered = sorted(spans)
+        self.starts = [a for a, _b in ordered]
+        self.max_end: list[int] = []
+        top = -1
+        for _a, b in ordered:
+            top = max(top, b)
+            self.max_end.append(top)
+
+    def overlaps(self, span: Span) -> bool:
+        k = bisect.bisect_left(self.starts, span[1])  # spans starting before this one ends
+        return k > 0 and self.max_end[k - 1] > span[0]
+
+
 def find_events(
     text: str, spans: list[Span], *, year: int | None, exclude: list[Span], carry: bool = False
 ) -> list[Event]:
@@ -31,6 +50,7 @@ def find_events(
     """
     events: list[Event] = []
     seen: set[tuple[str, str]] = set()
+    excluded = _Spans(exclude)
     for a, b in spans:
         last: tuple[Found, int] | None = None  # the last dated event and its sentence number
         for n, (s, e) in enumerate(sentences(text[a:b], a)):
@@ -38,11 +58,7 @@ def find_events(
             folded = fold_same_length(sentence)
             if _NOT_DONE_RE.search(folded):
                 continue
-            dates = [
-                d
-                for d in find_dates(sentence, s, default_year=year)
-                if not any(x < d.span[1] and d.span[0] < y for x, y in exclude)
-            ]
+            dates = [d for d in find_dates(sentence, s, default_year=year) if not excluded.overlaps(d.span)]
             if not dates:
                 if carry and last is not None and n - last[1] <= 2 and _SIGNED_RE.search(folded):
                     key = (last[0].value, "ky_ket")

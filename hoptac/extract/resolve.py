@@ -15,7 +15,7 @@ from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_gro
 from hoptac.extract.agreements import find_agreements, short_event_titles
 from hoptac.extract.citations import find_references
 from hoptac.extract.clean import Cleaned
-from hoptac.extract.find import find_money
+from hoptac.extract.find import find_money, find_numbers
 from hoptac.extract.genre import genre
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
@@ -163,12 +163,11 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
     for r in references:
         s = r.span[0]
         ref_spans.append((s, min(len(text), r.span[1] + 40)))
-    for r in references:
-        # Every mention of a cited number, with the date printed after it.
-        at = text.find(r.number)
-        while at >= 0:
-            ref_spans.append((at, min(len(text), at + len(r.number) + 40)))
-            at = text.find(r.number, at + 1)
+    # Every mention of a cited number, with the date printed after it (one pass over the text).
+    cited = {r.number for r in references}
+    for found in find_numbers(text) if cited else []:
+        if found.value in cited:
+            ref_spans.append((found.span[0], min(len(text), found.span[1] + 40)))
     if info.date:
         ref_spans.append(info.date.span)
     narrative = kind_of_text in NARRATIVE_GENRES
