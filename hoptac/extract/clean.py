@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from hoptac.extract.repair import Repair, repair_text
+from hoptac.extract.repair import Repair, repair_lines
 from hoptac.extract.tables import pipe_cell_tables
 
 __all__ = ["Cleaned", "clean", "clean_document", "normalize_tones"]
@@ -271,8 +271,8 @@ def clean_document(raw: str) -> Cleaned:
         del text
         for line in pipe_cell_tables(lines):
             reflow.feed(line)
-    text, repairs = repair_text("\n".join(reflow.finish()))  # damaged paragraphs only; the lines stay
-    return Cleaned(text, frozenset(reflow.headings), repairs)
+    paragraphs, repairs = repair_lines(reflow.finish())  # damaged paragraphs only; the lines stay
+    return Cleaned("\n".join(paragraphs), frozenset(reflow.headings), repairs)
 
 
 def clean(raw: str) -> str:

@@ -36,6 +36,7 @@ __all__ = [
     "is_damaged",
     "model_path",
     "repair_line",
+    "repair_lines",
     "repair_text",
     "tokens",
 ]
@@ -351,11 +352,17 @@ class Repair:
 
 def repair_text(text: str) -> tuple[str, tuple[Repair, ...]]:
     """Repair the damaged lines of ``text`` (one paragraph per line); the lines stay where they are."""
-    lines = text.split("\n")
+    lines, repairs = repair_lines(text.split("\n"))
+    return "\n".join(lines), repairs
+
+
+def repair_lines(lines: list[str]) -> tuple[list[str], tuple[Repair, ...]]:
+    """``repair_text`` on the paragraphs as a list (``Repair`` offsets count a newline between
+    them); a clean document's list is returned as it is, not copied."""
     if not is_damaged_document(lines) or _repairer() is None:
         # A cleanly printed document is left alone: its odd lines (English, web addresses, foreign
         # names) are not OCR damage, and rewriting them would put words in the document's mouth.
-        return text, ()
+        return lines, ()
     lenient = True
     out: list[str] = []
     repairs: list[Repair] = []
@@ -368,7 +375,7 @@ def repair_text(text: str) -> tuple[str, tuple[Repair, ...]]:
             fixed = line
         out.append(fixed)
         pos += len(fixed) + 1
-    return "\n".join(out), tuple(repairs)
+    return out, tuple(repairs)
 
 
 def _diff(before: str, after: str, offset: int) -> list[Repair]:
