@@ -147,3 +147,19 @@ def test_extract_summary_dates() -> None:
         timeout=120,
     ).stdout
     assert "Hạn 31/10 hằng năm" in out and "--10-31" not in out
+
+
+def test_demo_has_sample_progress_marked_as_such(db: Any) -> None:
+    import io
+
+    from hoptac.records import demo
+    from hoptac.records.models import Occurrence, ProgressReport
+
+    out = io.StringIO()
+    office = demo.load(out)
+    reports = ProgressReport.objects.filter(office=office)
+    assert reports.count() >= 20 and all(r.text.startswith(demo.SAMPLE_MARK) for r in reports)
+    assert "Báo cáo tiến độ mẫu" in out.getvalue()
+    assert Occurrence.objects.filter(office=office, percent__gt=0).count() >= 20
+    demo.load(io.StringIO())  # again: nothing new
+    assert ProgressReport.objects.filter(office=office).count() == reports.count()
