@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -180,6 +181,9 @@ LEVEL_WORDS = {
 }
 
 
+PARTY_COMMITTEE = re.compile(r"(?:tinh|thanh|huyen|quan|thi|xa|phuong|khu|dang) uy\b")
+
+
 def partner_key(name: str) -> str:
     """The key without the level word and spaces: "Tỉnh Na Pô" = "tỉnh Na Po" = "Napô"."""
     key = name_key(name)
@@ -191,6 +195,8 @@ def partner_key(name: str) -> str:
 
 def partner_level(name: str) -> str:
     key = name_key(name)
+    if PARTY_COMMITTEE.match(key):  # "Tỉnh ủy", "Huyện ủy", "Khu ủy": a party committee, not a locality
+        return str(Partner.Level.OTHER)
     for word in sorted(LEVEL_WORDS, key=len, reverse=True):
         if key.startswith(word + " "):
             return str(LEVEL_WORDS[word])
