@@ -121,7 +121,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "board": rules.board(dues, today),
             "year": year,
-            "years": years or [year],
+            "years": sorted({*years, year}, reverse=True),  # the year shown is always in its menu
             "plans": plans,
             "plan_id": plan_id,
             "missing": bool(request.GET.get("missing")),

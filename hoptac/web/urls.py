@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic.base import RedirectView
 
 from hoptac.records import audit_views, views
 from hoptac.records.api import api
@@ -11,6 +13,8 @@ register_converter(IdConverter, "id")  # before the cycle's patterns are include
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # browsers ask for /favicon.ico whatever the page says
+    path("favicon.ico", RedirectView.as_view(url=static("records/favicon.ico"), permanent=True), name="favicon"),
     path("login/", auth_views.LoginView.as_view(template_name="records/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
