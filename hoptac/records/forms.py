@@ -461,7 +461,8 @@ class UserForm(forms.Form):
         self.fields["office"].queryset = offices
         self.fields["office"].error_messages["invalid_choice"] = _("Văn phòng không hợp lệ.")
         self.fields["office"].error_messages["required"] = _("Hãy chọn văn phòng.")
-        if offices.count() == 1:
+        # a national administrator always picks the office: a new account never lands in one silently
+        if offices.count() == 1 and not perms.is_national(actor):
             self.fields["office"].initial = offices.first()
             self.fields["office"].widget = forms.HiddenInput()
         self.fields["agency"].queryset = Agency.objects.filter(office__in=offices).order_by("name")

@@ -29,6 +29,7 @@ class Office(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    locality = models.CharField(_("địa bàn"), max_length=200, blank=True, default="")  # "tỉnh Bắc Giang"
     # Bumped on every recorded change of the office's data (see ``audit.log``): the key of cached summaries.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
