@@ -374,9 +374,7 @@ class PartnerForm(forms.ModelForm):
                     self.add_error("successor_choice", _("Đơn vị kế thừa tạo thành vòng lặp."))
                     break
                 seen.add(step[0])
-                step = (
-                    Partner.objects.filter(pk=step[1]).values_list("pk", "successor_id").first() if step[1] else None
-                )
+                step = Partner.objects.filter(pk=step[1]).values_list("pk", "successor_id").first() if step[1] else None
         return data
 
     def save(self, commit: bool = True) -> Partner:
@@ -468,14 +466,10 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     office = IdChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=ASSIGNABLE_ROLES)
-    agency = IdChoiceField(
-        label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False
-    )
+    agency = IdChoiceField(label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False)
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
     password1 = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, required=False, strip=False)
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"), widget=forms.PasswordInput, required=False, strip=False
-    )
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), widget=forms.PasswordInput, required=False, strip=False)
 
     def __init__(self, *args: Any, actor: Any, offices: Any, user: Any = None, **kwargs: Any) -> None:
         """``offices``: those ``actor`` manages (one for an officer); ``user``: the one edited, None to create."""
