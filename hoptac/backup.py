@@ -43,7 +43,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from hoptac import __version__
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["FORMAT", "VERSION", "BackupError", "BackupResult", "backup", "read_manifest", "restore", "verify"]
 
@@ -259,7 +259,7 @@ def backup(path: str | os.PathLike[str]) -> BackupResult:
         try:
             os.replace(archive, target)
         except OSError as exc:
-            raise BackupError(f"{target}: không ghi được tệp sao lưu ({exc.strerror})") from None
+            raise BackupError(f"{target}: không ghi được tệp sao lưu ({os_reason(exc)})") from None
     return BackupResult(target, sum(counts.values()), len(files), target.stat().st_size, missing)
 
 
@@ -329,7 +329,7 @@ def _unpack(tar: tarfile.TarFile, manifest: dict[str, Any], staging: Path | None
     except (tarfile.TarError, EOFError, zlib.error, gzip.BadGzipFile):
         raise BackupError(f"{path}: tệp sao lưu hỏng hoặc bị cắt cụt") from None
     except OSError as exc:
-        raise BackupError(f"{path}: không giải nén được ({exc.strerror or type(exc).__name__})") from None
+        raise BackupError(f"{path}: không giải nén được ({os_reason(exc)})") from None
     if expected:
         raise BackupError(f"{path}: tệp sao lưu thiếu {min(expected).removeprefix('files/')}")
 

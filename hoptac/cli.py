@@ -6,12 +6,14 @@ import argparse
 import contextlib
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from hoptac.errors import HoptacError
+from hoptac.cliparse import VnParser
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["main"]
 
@@ -42,7 +44,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         try:
             out_dir.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise HoptacError(f"{out_dir}: không tạo được thư mục ({exc.strerror})") from None
+            raise HoptacError(f"{out_dir}: không tạo được thư mục ({os_reason(exc)})") from None
     failed = 0
     written: set[Path] = set()
     for name in args.files:
@@ -66,7 +68,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         elif args.json:
             print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=2))
         else:
-            print(summary(ex) + "\n")
+            print(vn_dates(summary(ex)) + "\n")
     return 1 if failed else 0
 
 
@@ -99,6 +101,20 @@ def _ocr_progress(name: str, forced: bool) -> Iterator[None]:
 
 INGEST_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".html", ".htm", ".docx", ".pdf", ".doc", ".rtf", ".odt")
 INGEST_SUFFIXES += (".jpg", ".jpeg", ".png", ".tif", ".tiff")  # scans, read by OCR
+
+
+_YEARLY = re.compile(r"(?<![\w-])--(\d{2})-(\d{2})\b")
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_ISO_MONTH = re.compile(r"(?<![\w/-])(\d{4})-(\d{2})(?![\w-])")
+
+
+def vn_dates(text: str) -> str:
+    """The extraction summary's ISO dates as Vietnamese write them: ``--10-31`` → ``31/10 hằng năm``,
+    ``2024-06-30`` → ``30/06/2024``, ``2024-06`` → ``tháng 06/2024``."""
+    text = _YEARLY.sub(lambda m: f"{m[2]}/{m[1]} hằng năm", text)
+    text = _ISO_DAY.sub(lambda m: f"{m[3]}/{m[2]}/{m[1]}", text)
+    text = _ISO_MONTH.sub(lambda m: f"tháng {m[2]}/{m[1]}", text)
+    return text.replace(" hằng năm (hằng năm)", " hằng năm")
 
 
 def _django() -> None:
@@ -265,10 +281,8 @@ def _cmd_manage(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="hoptac", description="Hợp tác quốc tế địa phương: đọc văn bản, theo dõi nhiệm vụ."
-    )
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = VnParser(prog="hoptac", description="Hợp tác quốc tế địa phương: đọc văn bản, theo dõi nhiệm vụ.")
+    sub = parser.add_subparsers(dest="command", required=True, title="lệnh", metavar="LỆNH")
     p = sub.add_parser(
         "extract",
         help="trích xuất thông tin từ văn bản (.txt .md .html .docx .pdf .doc .rtf .odt, ảnh scan .jpg .png .tif)",
@@ -322,7 +336,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, so that a reader that went away (``| head``) is caught below
+        return code
+    except BrokenPipeError:
+        # the reader stopped reading: not an error of ours; stdout goes nowhere so the exit flush is quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except HoptacError as exc:
         print(f"hoptac: {exc}", file=sys.stderr)
         return 2

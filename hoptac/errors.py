@@ -10,7 +10,9 @@ that names the file and the reason, never a traceback.
 
 from __future__ import annotations
 
-__all__ = ["ExtractError", "HoptacError", "ReadError"]
+import errno
+
+__all__ = ["ExtractError", "HoptacError", "ReadError", "os_reason"]
 
 
 class HoptacError(Exception):
@@ -28,3 +30,28 @@ class ReadError(ExtractError):
         super().__init__(f"{source}: {reason}")
         self.source = source
         self.reason = reason
+
+
+# The system's error texts are English ("File exists"); a Vietnamese message says them in Vietnamese.
+OS_REASONS = {
+    errno.EEXIST: "đã có một tệp trùng tên",
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.EACCES: "không có quyền truy cập",
+    errno.EPERM: "không được phép",
+    errno.ENOTDIR: "một phần của đường dẫn không phải thư mục",
+    errno.EISDIR: "đây là thư mục",
+    errno.ENOSPC: "hết chỗ trên đĩa",
+    errno.EROFS: "ổ đĩa chỉ đọc",
+    errno.EADDRINUSE: "cổng đang được dùng",
+    errno.EADDRNOTAVAIL: "địa chỉ không có trên máy này",
+    errno.ENAMETOOLONG: "tên quá dài",
+    errno.EMFILE: "mở quá nhiều tệp",
+    errno.EDQUOT: "vượt hạn mức đĩa",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, in Vietnamese where the error number is known (the system's text otherwise)."""
+    if exc.errno in OS_REASONS:
+        return OS_REASONS[exc.errno]
+    return exc.strerror or type(exc).__name__

@@ -7,7 +7,7 @@ import stat
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["check_size", "read_file", "read_upload", "short_name"]
 
@@ -37,7 +37,7 @@ def read_file(path: str | os.PathLike[str], max_bytes: int) -> bytes:
     except FileNotFoundError:
         raise HoptacError(f"{p}: không tìm thấy tệp") from None
     except OSError as exc:
-        raise HoptacError(f"{p}: không đọc được tệp ({exc.strerror or type(exc).__name__})") from None
+        raise HoptacError(f"{p}: không đọc được tệp ({os_reason(exc)})") from None
     if len(data) > max_bytes:
         raise HoptacError(f"{p}: tệp quá lớn (hơn {_mb(max_bytes)} MB)")
     return data

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["add_commands"]
 
@@ -74,11 +74,11 @@ def _report(args: argparse.Namespace) -> int:
     if args.plan is not None:
         plan = Plan.objects.filter(pk=args.plan).select_related("office").first()
         if plan is None:
-            raise HoptacError(f"không có kế hoạch {args.plan}")
+            raise HoptacError(f"không có kế hoạch {args.plan} (số của các kế hoạch: hoptac plans)")
     if args.partner is not None:
         partner = Partner.objects.filter(pk=args.partner).select_related("office").first()
         if partner is None:
-            raise HoptacError(f"không có đối tác {args.partner}")
+            raise HoptacError(f"không có đối tác {args.partner} (số của các đối tác: hoptac search --kind partner)")
     owner = plan or partner
     office = _office(args.office) if args.office or owner is None else owner.office
     report = open_report(office, args.year, plan, partner)
@@ -88,8 +88,29 @@ def _report(args: argparse.Namespace) -> int:
     try:
         args.output.write_bytes(data)
     except OSError as exc:
-        raise HoptacError(f"{args.output}: không ghi được tệp ({exc.strerror})") from None
-    print(f"Đã ghi {args.output} ({fmt.upper()}, {len(data):,} byte): {report.title}")
+        raise HoptacError(f"{args.output}: không ghi được tệp ({os_reason(exc)})") from None
+    size = f"{len(data):,}".replace(",", ".")  # the Vietnamese thousands separator
+    print(f"Đã ghi {args.output} ({fmt.upper()}, {size} byte): {report.title}")
+    return 0
+
+
+def _plans(args: argparse.Namespace) -> int:
+    from hoptac.records.models import Plan
+
+    plans = Plan.objects.select_related("document", "office").order_by("office__code", "pk")
+    if args.office or os.environ.get("HOPTAC_OFFICE"):
+        plans = plans.filter(office=_office(args.office))
+    rows = list(plans)
+    if not rows:
+        print("Chưa có kế hoạch nào. Nạp văn bản mẫu: hoptac ingest hoptac/samples/ (hoặc hoptac serve --demo).")
+        return 0
+    for plan in rows:
+        years = f"{plan.start_year or '?'}–{plan.end_year or '?'}" if plan.start_year or plan.end_year else "—"
+        number = plan.document.number or "—"
+        title = " ".join(plan.title.split())
+        title = title if len(title) <= 90 else title[:89] + "…"
+        print(f"{plan.pk:>5}  {number:<18} {years:<10} {title}  [{plan.office.code}]")
+    print(f"{len(rows)} kế hoạch. Xuất báo cáo một kế hoạch: hoptac report --year NĂM --plan SỐ -o bao-cao.docx")
     return 0
 
 
@@ -124,7 +145,7 @@ def add_commands(sub: Any, django_setup: Callable[[], None]) -> None:
     p.add_argument("--dry-run", action="store_true", help="chỉ in ra sẽ gửi gì, không gửi")
     p.set_defaults(func=wrap(_remind))
     p = sub.add_parser("report", help="xuất báo cáo tổng hợp năm (docx, xlsx, pdf)")
-    p.add_argument("--year", type=_year, required=True, help="năm báo cáo")
+    p.add_argument("--year", type=_year, required=True, metavar="NĂM", help="năm báo cáo")
     which = p.add_mutually_exclusive_group()
     which.add_argument("--plan", type=int, metavar="ID", help="một kế hoạch")
     which.add_argument("--partner", type=int, metavar="ID", help="mọi kế hoạch với một đối tác")
@@ -132,6 +153,9 @@ def add_commands(sub: Any, django_setup: Callable[[], None]) -> None:
     p.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="tệp ghi ra")
     p.add_argument("--office", metavar="MÃ", help=office_help)
     p.set_defaults(func=wrap(_report))
+    p = sub.add_parser("plans", help="liệt kê các kế hoạch: số (dùng cho report --plan), ký hiệu, tên, các năm")
+    p.add_argument("--office", metavar="MÃ", help="chỉ một văn phòng (mặc định mọi văn phòng)")
+    p.set_defaults(func=wrap(_plans))
     p = sub.add_parser("import", help="nhập lại bảng nhiệm vụ .xlsx đã xuất (tình trạng, tiến độ, nội dung)")
     p.add_argument("file", type=Path, metavar="FILE.xlsx")
     p.add_argument("--office", metavar="MÃ", help=office_help)

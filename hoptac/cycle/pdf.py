@@ -12,7 +12,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["available", "docx_to_pdf", "soffice"]
 
@@ -56,7 +56,7 @@ def docx_to_pdf(data: bytes) -> bytes:
         except subprocess.TimeoutExpired:
             raise HoptacError(f"LibreOffice không chuyển xong sang PDF sau {TIMEOUT} giây") from None
         except OSError as exc:
-            raise HoptacError(f"không chạy được LibreOffice ({exc.strerror})") from None
+            raise HoptacError(f"không chạy được LibreOffice ({os_reason(exc)})") from None
         pdf = work / "bao-cao.pdf"
         if done.returncode != 0 or not pdf.exists():
             reason = (done.stderr or done.stdout).decode("utf-8", "replace").strip().splitlines()

@@ -77,7 +77,8 @@ def defaults(office: Office, year: int, plan: Plan | None = None, partner: Partn
     plans = list(plans_of(probe).select_related("document"))
     first = plan or (plans[0] if plans else None)
     info = (first.document.extraction or {}).get("document") or {} if first else {}
-    issuer = (first.document.issuer if first else "") or office.name
+    # a plan's report is the plan issuer's; a report over several plans is the office's own
+    issuer = ((first.document.issuer if first else "") or office.name) if plan is not None else office.name
     is_ubnd = name_key(issuer).startswith(name_key(UBND))
     if plan is not None:
         ref = _plan_ref(plan)
@@ -87,11 +88,11 @@ def defaults(office: Office, year: int, plan: Plan | None = None, partner: Partn
             f"cơ quan, đơn vị, {issuer} báo cáo kết quả thực hiện năm {year} như sau:"
         )
     else:
-        who = f"với {partner.name}" if partner else "hợp tác quốc tế"
-        title = f"Kết quả thực hiện năm {year} các kế hoạch hợp tác {who}"
+        who = f"hợp tác với {partner.name}" if partner else "hợp tác quốc tế"
+        title = f"Kết quả thực hiện năm {year} các kế hoạch {who}"
         intro = (
             f"Trên cơ sở báo cáo của các cơ quan, đơn vị, {issuer} báo cáo kết quả thực hiện năm {year} "
-            f"các kế hoạch hợp tác {who} như sau:"
+            f"các kế hoạch {who} như sau:"
         )
     recipients: list[str] = []
     for rule in ReportingRule.objects.filter(plan__in=plans, compiled=True, active=True).order_by(

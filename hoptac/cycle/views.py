@@ -121,7 +121,7 @@ def board(request: HttpRequest) -> HttpResponse:
         {
             "board": rules.board(dues, today),
             "year": year,
-            "years": years or [year],
+            "years": sorted({*years, year}, reverse=True),  # the year shown is always in its menu
             "plans": plans,
             "plan_id": plan_id,
             "missing": bool(request.GET.get("missing")),
@@ -506,8 +506,13 @@ def reminder_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def calendar(request: HttpRequest) -> HttpResponse:
     _require_role(request.user)
-    token = CalendarToken.for_user(request.user)
+    # Only a change is logged: opening the page writes nothing; the address is made by a click (logged).
+    token = CalendarToken.objects.filter(user=request.user).first()
     if request.method == "POST":
+        if token is None:
+            CalendarToken.for_user(request.user)
+            messages.success(request, _("Đã tạo địa chỉ lịch của bạn."))
+            return redirect("cycle_calendar")
         before = audit.snapshot(token, ("created",))
         token.rotate()
         office = perms.office_of(request.user)
@@ -515,6 +520,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
         audit.log(request.user, "update", token, before=before, after=after, summary="Đổi mã lịch", office=office)
         messages.success(request, _("Đã đổi mã lịch: các địa chỉ cũ không dùng được nữa."))
         return redirect("cycle_calendar")
+    if token is None:
+        return render(request, "cycle/calendar.html", {"feeds": [], "no_token": True})
     base = request.build_absolute_uri("/").rstrip("/")
     feeds = [(_("Lịch của tôi"), reverse("cycle_ical_me", args=[token.key]))]
     own = perms.reporter_agency(request.user)

@@ -65,6 +65,8 @@ MODELS = {
     "remindersetting": pgettext_lazy("audit", "cách nhắc việc"),
     "reminderlog": pgettext_lazy("audit", "thư nhắc việc"),
 }
+# where the action's word would repeat the model's ("Báo cáo báo cáo năm …"), the action says it otherwise
+ACTION_FOR = {("report", "agencyreport"): pgettext_lazy("audit", "Nộp")}
 PER_PAGE = 50
 XLSX_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
 
@@ -152,7 +154,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     rows = [
         {
             "entry": e,
-            "action": ACTIONS.get(e.action, e.action),
+            "action": ACTION_FOR.get((e.action, e.model)) or ACTIONS.get(e.action, e.action),
             "model": MODELS.get(e.model, e.model),
             "changes": _changes(e.before, e.after),
         }
@@ -204,7 +206,7 @@ def _rows(entries: QuerySet[AuditLog]) -> Iterator[list[Any]]:
             e.user.get_username() if e.user else "",
             e.user.get_full_name() if e.user else "",
             e.office.name if e.office else "",
-            str(ACTIONS.get(e.action, e.action)),
+            str(ACTION_FOR.get((e.action, e.model)) or ACTIONS.get(e.action, e.action)),
             str(MODELS.get(e.model, e.model)),
             e.object_id,
             e.summary,

@@ -8,10 +8,11 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Count
 
 from hoptac.errors import HoptacError
 from hoptac.records.ingest import agency_named, ingest_path
-from hoptac.records.models import Office, Profile
+from hoptac.records.models import Office, Profile, Status
 
 __all__ = ["DEMO_OFFICE", "DEMO_PASSWORD", "DEMO_USERS", "SAMPLES", "load"]
 
@@ -40,6 +41,57 @@ DEMO_USERS = (
 )
 
 
+SAMPLE_MARK = "[Dữ liệu mẫu]"
+# (status, percent, what was done): cycled over the occurrences of the demo's richest plan
+SAMPLE_STEPS = (
+    (Status.DONE, 100, "Đã hoàn thành theo kế hoạch; đã gửi báo cáo kết quả về Sở Ngoại vụ."),
+    (Status.IN_PROGRESS, 60, "Đang triển khai; đã làm việc với đối tác, dự kiến hoàn thành trong quý IV."),
+    (Status.DONE, 100, "Đã tổ chức thực hiện; hai bên thống nhất tiếp tục trong năm sau."),
+    (Status.IN_PROGRESS, 30, "Đã xây dựng kế hoạch chi tiết, đang chờ bố trí kinh phí."),
+)
+
+
+def sample_progress(office: Office, per_year: int = 8) -> int:
+    """A few progress reports on the past years' occurrences of the plan with the most tasks, each marked as
+    sample data, so that the dashboards, the board and a compiled report show something on a first look.
+    Idempotent: each carries a fixed submission key, so a second run stores nothing new."""
+    from django.utils import timezone
+
+    from hoptac.records.models import Occurrence, Plan
+    from hoptac.records.progress import submit
+
+    officer = get_user_model().objects.filter(username="canbo").first()
+    plan = Plan.objects.filter(office=office).annotate(n=Count("tasks")).order_by("-n", "pk").first()
+    if officer is None or plan is None:
+        return 0
+    this_year = timezone.localdate().year
+    stored = 0
+    occurrences = (
+        Occurrence.objects.filter(task__plan=plan, year__lt=this_year)
+        .select_related("task")
+        .prefetch_related("task__lead")
+        .order_by("year", "task__position", "pk")
+    )
+    by_year: dict[int, int] = {}
+    for occ in occurrences:
+        lead = next(iter(occ.task.lead.all()), None)
+        if lead is None or by_year.get(occ.year, 0) >= per_year:
+            continue
+        by_year[occ.year] = by_year.get(occ.year, 0) + 1
+        status, percent, text = SAMPLE_STEPS[(occ.pk + occ.year) % len(SAMPLE_STEPS)]
+        report = submit(
+            officer,
+            occ,
+            status=str(status),
+            percent=percent,
+            text=f"{SAMPLE_MARK} Năm {occ.year}: {text}",
+            agency=lead,
+            key=f"demo-sample-{occ.pk}",
+        )
+        stored += not getattr(report, "replayed", False)
+    return stored
+
+
 def load(out: TextIO, samples: Path = SAMPLES) -> Office:
     """Idempotent: running it again adds nothing and resets nothing but the demo passwords."""
     office, _ = Office.objects.get_or_create(code=DEMO_OFFICE[0], defaults={"name": DEMO_OFFICE[1]})
@@ -65,6 +117,9 @@ def load(out: TextIO, samples: Path = SAMPLES) -> Office:
         except HoptacError as exc:
             print(f"hoptac: {exc}", file=out)
     print(f"Dữ liệu trình diễn: {len(files)} văn bản mẫu ({new} mới) trong «{office.name}».", file=out)
+    reports = sample_progress(office)
+    if reports:
+        print(f"Báo cáo tiến độ mẫu: {reports} (ghi rõ «{SAMPLE_MARK}» trong nội dung).", file=out)
     print(f"Tài khoản trình diễn (mật khẩu: {DEMO_PASSWORD}):", file=out)
     for d in DEMO_USERS:
         print(f"  {d.username:<10} {d.label}", file=out)

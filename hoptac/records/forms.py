@@ -99,8 +99,36 @@ class UploadForm(forms.Form):
         return f
 
 
+class PeriodChoiceField(IdChoiceField):
+    """A task's periods by year and due date ("Năm 2024 · hạn 31/12/2024"): the task's title, the same on every
+    option, would push the dates out of sight on a phone."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        label = _("Năm %(year)s · hạn %(due)s") % {"year": obj.year, "due": f"{obj.due:%d/%m/%Y}"}
+        if obj.status in (Status.DONE, Status.CANCELLED):
+            label += f" ({obj.get_status_display().lower()})"
+        return label
+
+
+def current_period(occurrences: Any, today: Any) -> Any:
+    """The period a report is most likely about: this year's open one, else the open one due soonest from
+    today, else the latest overdue one still open, else this year's, else the last."""
+    items = list(occurrences)
+    open_ = [o for o in items if o.status not in (Status.DONE, Status.CANCELLED)]
+    for pool in (open_, items):
+        this_year = [o for o in pool if o.year == today.year]
+        if this_year:
+            return min(this_year, key=lambda o: o.due)
+        ahead = [o for o in pool if o.due >= today]
+        if ahead:
+            return min(ahead, key=lambda o: o.due)
+        if pool:
+            return max(pool, key=lambda o: o.due)
+    return None
+
+
 class ProgressReportForm(forms.ModelForm):
-    occurrence = IdChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
+    occurrence = PeriodChoiceField(queryset=Occurrence.objects.none(), label=_("Kỳ báo cáo"))
     # A new token each time the form is shown: the same form sent twice (a double click, a resend) is one report.
     once = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
 
@@ -112,12 +140,12 @@ class ProgressReportForm(forms.ModelForm):
     def __init__(self, *args: Any, task: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if task is not None:
-            occurrences = task.occurrences.all()
+            occurrences = task.occurrences.order_by("year", "due")
             self.fields["occurrence"].queryset = occurrences
             self.fields["occurrence"].empty_label = None
-            first_open = occurrences.exclude(status__in=(Status.DONE, Status.CANCELLED)).first()
-            if first_open is not None:
-                self.fields["occurrence"].initial = first_open.pk
+            current = current_period(occurrences, timezone.localdate())
+            if current is not None:
+                self.fields["occurrence"].initial = current.pk
         self.fields["status"].choices = Status.choices
         self.fields["percent"].min_value = 0
         self.fields["percent"].max_value = 100
@@ -356,9 +384,7 @@ class PartnerForm(forms.ModelForm):
                     self.add_error("successor_choice", _("Đơn vị kế thừa tạo thành vòng lặp."))
                     break
                 seen.add(step[0])
-                step = (
-                    Partner.objects.filter(pk=step[1]).values_list("pk", "successor_id").first() if step[1] else None
-                )
+                step = Partner.objects.filter(pk=step[1]).values_list("pk", "successor_id").first() if step[1] else None
         return data
 
     def save(self, commit: bool = True) -> Partner:
@@ -451,14 +477,10 @@ class UserForm(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     office = IdChoiceField(label=_("Văn phòng"), queryset=Office.objects.none())
     role = forms.ChoiceField(label=_("Vai trò"), choices=ASSIGNABLE_ROLES)
-    agency = IdChoiceField(
-        label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False
-    )
+    agency = IdChoiceField(label=_("Cơ quan (với cán bộ báo cáo)"), queryset=Agency.objects.none(), required=False)
     is_active = forms.BooleanField(label=_("Đang hoạt động"), required=False, initial=True)
     password1 = forms.CharField(label=_("Mật khẩu"), widget=forms.PasswordInput, required=False, strip=False)
-    password2 = forms.CharField(
-        label=_("Nhập lại mật khẩu"), widget=forms.PasswordInput, required=False, strip=False
-    )
+    password2 = forms.CharField(label=_("Nhập lại mật khẩu"), widget=forms.PasswordInput, required=False, strip=False)
 
     def __init__(self, *args: Any, actor: Any, offices: Any, user: Any = None, **kwargs: Any) -> None:
         """``offices``: those ``actor`` manages (one for an officer); ``user``: the one edited, None to create."""
@@ -472,7 +494,8 @@ class UserForm(forms.Form):
         self.fields["office"].queryset = offices
         self.fields["office"].error_messages["invalid_choice"] = _("Văn phòng không hợp lệ.")
         self.fields["office"].error_messages["required"] = _("Hãy chọn văn phòng.")
-        if offices.count() == 1:
+        # a national administrator always picks the office: a new account never lands in one silently
+        if offices.count() == 1 and not perms.is_national(actor):
             self.fields["office"].initial = offices.first()
             self.fields["office"].widget = forms.HiddenInput()
         self.fields["agency"].queryset = Agency.objects.filter(office__in=offices).order_by("name")

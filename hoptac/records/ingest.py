@@ -23,7 +23,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from hoptac.errors import ExtractError, HoptacError
+from hoptac.errors import ExtractError, HoptacError, os_reason
 from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
 from hoptac.files import read_file, short_name
 from hoptac.records import audit
@@ -228,7 +228,7 @@ def store_file(data: bytes, digest: str, filename: str) -> tuple[str, bool]:
         with os.fdopen(fd, "wb") as out:
             out.write(data)
     except OSError as exc:
-        raise HoptacError(f"{filename}: không ghi được tệp vào thư mục dữ liệu ({exc.strerror})") from None
+        raise HoptacError(f"{filename}: không ghi được tệp vào thư mục dữ liệu ({os_reason(exc)})") from None
     return name, True
 
 

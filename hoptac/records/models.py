@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ class Office(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
+    locality = models.CharField(_("địa bàn"), max_length=200, blank=True, default="")  # "tỉnh Bắc Giang"
     # Bumped on every recorded change of the office's data (see ``audit.log``): the key of cached summaries.
     data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
@@ -180,6 +182,9 @@ LEVEL_WORDS = {
 }
 
 
+PARTY_COMMITTEE = re.compile(r"(?:tinh|thanh|huyen|quan|thi|xa|phuong|khu|dang) uy\b")
+
+
 def partner_key(name: str) -> str:
     """The key without the level word and spaces: "Tỉnh Na Pô" = "tỉnh Na Po" = "Napô"."""
     key = name_key(name)
@@ -191,6 +196,8 @@ def partner_key(name: str) -> str:
 
 def partner_level(name: str) -> str:
     key = name_key(name)
+    if PARTY_COMMITTEE.match(key):  # "Tỉnh ủy", "Huyện ủy", "Khu ủy": a party committee, not a locality
+        return str(Partner.Level.OTHER)
     for word in sorted(LEVEL_WORDS, key=len, reverse=True):
         if key.startswith(word + " "):
             return str(LEVEL_WORDS[word])

@@ -219,6 +219,8 @@ def context(request: Any) -> dict[str, Any]:
     return {
         "hoptac_role": role_of(user),
         "hoptac_can_edit": can_edit(user),
+        # adding a record needs an office to put it in: a national administrator has none of its own
+        "hoptac_can_add": can_edit(user) and office_of(user) is not None,
         "hoptac_can_read_all": can_read_all(user),
         "hoptac_office": office_of(user),
         "hoptac_agency": reporter_agency(user),

@@ -4,8 +4,10 @@ and no ``DISTINCT`` (nor ``COUNT(DISTINCT …)`` when paging) is needed."""
 from __future__ import annotations
 
 import html
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.core.cache import cache
@@ -48,8 +50,10 @@ def filter_tasks(
     plan: int | None = None,
     year: int | None = None,
     status: str | None = None,
+    overdue: date | None = None,
 ) -> QuerySet[Task]:
-    """Tasks ``agency`` leads or supports, of a plan with ``partner``, of ``plan``, owing something in ``year``."""
+    """Tasks ``agency`` leads or supports, of a plan with ``partner``, of ``plan``, owing something in ``year``,
+    with a period still open after its due date as of the day ``overdue``."""
     if agency:
         # One set of the agency's tasks (a union) for the database to start from, not two tests per task.
         led = Task.lead.through.objects.filter(agency_id=agency).values("task_id")
@@ -62,7 +66,30 @@ def filter_tasks(
         qs = qs.filter(Exists(Occurrence.objects.filter(task=OuterRef("pk"), year=year)))
     if status in Status.values:
         qs = qs.filter(status=status)
+    if overdue:
+        late = Occurrence.objects.filter(task=OuterRef("pk"), due__lt=overdue, status__in=OPEN_STATUSES)
+        qs = qs.filter(Exists(late))
     return qs
+
+
+OPEN_STATUSES = (Status.PENDING, Status.IN_PROGRESS)
+
+
+def next_due(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """``qs`` with ``next_due``: the soonest due date of a period still open (none when all are closed)."""
+    soonest = (
+        Occurrence.objects.filter(task=OuterRef("pk"), status__in=OPEN_STATUSES).order_by("due").values("due")[:1]
+    )
+    return qs.annotate(next_due=Subquery(soonest))
+
+
+def partners_of(plan_ids: Iterable[int]) -> dict[int, list[str]]:
+    """The foreign partners' names of each plan, for a page of tasks."""
+    out: dict[int, list[str]] = defaultdict(list)
+    links = Plan.partners.through.objects.filter(plan_id__in=set(plan_ids)).exclude(partner__country="VN")
+    for plan_id, name in links.values_list("plan_id", "partner__name").order_by("partner__name"):
+        out[plan_id].append(name)
+    return out
 
 
 def options(rows: Iterable[tuple[Any, Any]], selected: Any, limit: int = 80) -> SafeString:
@@ -85,9 +112,11 @@ def task_rows(rows: Iterable[dict[str, Any]], checkboxes: bool) -> SafeString:
     for t in rows:
         pk, ref = t["pk"], e(t["ref"])
         box = f'<td><input type="checkbox" name="ids" value="{pk}" aria-label="{ref}"></td>' if checkboxes else ""
+        late = ' class="late"' if t.get("late") else ""
         out.append(
-            f'<tr>{box}<td>{ref}</td><td><a href="{e(t["url"])}">{e(t["title"])}</a></td>'
+            f'<tr{late}>{box}<td>{ref}</td><td><a href="{e(t["url"])}">{e(t["title"])}</a></td>'
             f'<td>{e(t["lead"])}</td><td class="muted">{e(t["support"])}</td>'
+            f'<td>{e(t.get("partners", ""))}</td><td class="nowrap">{e(t.get("due", ""))}</td>'
             f'<td><span class="status st-{e(t["status"])}">{e(str(t["status_label"]))}</span></td></tr>'
         )
     return mark_safe("\n".join(out))  # noqa: S308 - every value is escaped above

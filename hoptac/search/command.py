@@ -62,6 +62,42 @@ def _marked(snippet: Any) -> str:
     return "".join(f"«{piece}»" if marked else piece for piece, marked in snippet.segments())
 
 
+def _details(hits: list[Any]) -> dict[tuple[str, int], str]:
+    """For each hit, what tells it apart from a hit of the same wording: its date and its partners."""
+    from hoptac.dates import vn_date
+    from hoptac.records.models import Agreement, Document, Event, Partner, Task
+
+    out: dict[tuple[str, int], str] = {}
+    ids: dict[str, list[int]] = {}
+    for hit in hits:
+        ids.setdefault(hit.kind, []).append(hit.id)
+
+    def names(partners: Any) -> str:
+        return ", ".join(p.name for p in partners)
+
+    for e in Event.objects.filter(pk__in=ids.get("event", [])).prefetch_related("parties"):
+        when = vn_date(e.date or e.date_text)
+        out[("event", e.pk)] = "; ".join(x for x in (when, names(e.parties.all())) if x)
+    for a in Agreement.objects.filter(pk__in=ids.get("agreement", [])).prefetch_related("parties"):
+        when = f"ký {a.signed_on:%d/%m/%Y}" if a.signed_on else ""
+        out[("agreement", a.pk)] = "; ".join(x for x in (when, names(a.parties.all())) if x)
+    for d in Document.objects.filter(pk__in=ids.get("document", [])):
+        out[("document", d.pk)] = "; ".join(x for x in (d.number, f"{d.date:%d/%m/%Y}" if d.date else "") if x)
+    for t in Task.objects.filter(pk__in=ids.get("task", [])).select_related("plan__document"):
+        plan = t.plan.document.number or f"kế hoạch {t.plan_id}"
+        out[("task", t.pk)] = "; ".join(x for x in (t.ref, plan, names(t.plan.partners.all())) if x)
+    for p in Partner.objects.filter(pk__in=ids.get("partner", [])):
+        out[("partner", p.pk)] = "; ".join(x for x in (p.native_name, p.country) if x)
+    return out
+
+
+def _empty(office: Any) -> bool:
+    from hoptac.records.models import Document
+
+    docs = Document.objects.all()
+    return not (docs.filter(office=office) if office else docs).exists()
+
+
 def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
     django_setup()
     from django.contrib.auth import get_user_model
@@ -82,6 +118,12 @@ def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
         print(f"Đã lập lại chỉ mục tìm kiếm: {n} mục.", file=sys.stderr)
         if not args.query:
             return 0
+    if _empty(office):
+        where = f"Văn phòng {office.code}" if office else "Cơ sở dữ liệu"
+        raise HoptacError(
+            f"{where} chưa có văn bản nào để tìm. Nạp văn bản mẫu: hoptac ingest hoptac/samples/ "
+            "(hoặc chạy hoptac serve --demo)"
+        )
     offices = [office.pk] if office else []
     results = search(
         " ".join(args.query),
@@ -97,10 +139,13 @@ def run(args: argparse.Namespace, django_setup: Callable[[], None]) -> int:
     if args.json:
         print(json.dumps(results.to_dict(), ensure_ascii=False, indent=2))
         return 0
+    details = _details(results.hits)
     for n, hit in enumerate(results.hits, results.offset + 1):
+        about = details.get((hit.kind, hit.id), "")
+        about = f" · {about}" if about else ""
         where = f" ({hit.filename})" if hit.filename else ""
         near = " [gần đúng]" if hit.approximate else ""
-        print(f"{n}. [{LABELS.get(hit.kind, hit.kind)}] {hit.title}{where}{near}")
+        print(f"{n}. [{LABELS.get(hit.kind, hit.kind)} #{hit.id}{about}] {hit.title}{where}{near}")
         if hit.snippet.text and hit.snippet.text != hit.title:
             print(f"   {_marked(hit.snippet)}")
     if not results.hits:

@@ -15,7 +15,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = [
     "ConfigError",
@@ -47,7 +47,7 @@ def data_dir() -> Path:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ConfigError(f"HOPTAC_DATA_DIR={str(path)!r}: không tạo được thư mục ({exc.strerror})") from None
+        raise ConfigError(f"HOPTAC_DATA_DIR={str(path)!r}: không tạo được thư mục ({os_reason(exc)})") from None
     if not os.access(path, os.W_OK):
         raise ConfigError(f"HOPTAC_DATA_DIR={str(path)!r}: không có quyền ghi")
     return path.resolve()
@@ -165,7 +165,7 @@ def secret_key(data: Path) -> str:
         path.write_text(key + "\n", encoding="utf-8")
         path.chmod(0o600)
     except OSError as exc:
-        raise ConfigError(f"{path}: không đọc/ghi được khóa bí mật ({exc.strerror})") from None
+        raise ConfigError(f"{path}: không đọc/ghi được khóa bí mật ({os_reason(exc)})") from None
     return key
 
 

@@ -7,7 +7,7 @@ import os
 import socket
 from typing import Any
 
-from hoptac.errors import HoptacError
+from hoptac.errors import HoptacError, os_reason
 
 __all__ = ["check_port", "default_workers", "serve", "warm_up"]
 
@@ -29,7 +29,7 @@ def check_port(host: str, port: int) -> None:
         try:
             s.bind((host, port))
         except OSError as exc:
-            raise HoptacError(f"không mở được cổng {host}:{port} ({exc.strerror})") from None
+            raise HoptacError(f"không mở được cổng {host}:{port} ({os_reason(exc)})") from None
 
 
 def warm_up() -> None:

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path, register_converter
+from django.views.generic.base import RedirectView
 
 from hoptac.records import audit_views, views
 from hoptac.records.api import api
@@ -11,6 +13,8 @@ register_converter(IdConverter, "id")  # before the cycle's patterns are include
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    # browsers ask for /favicon.ico whatever the page says
+    path("favicon.ico", RedirectView.as_view(url=static("records/favicon.ico"), permanent=True), name="favicon"),
     path("login/", auth_views.LoginView.as_view(template_name="records/login.html"), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -39,6 +43,9 @@ urlpatterns = [
     path("audit/", audit_views.audit_list, name="audit_list"),
     path("audit/export.<str:fmt>", audit_views.audit_export, name="audit_export"),
     path("account/", views.account, name="account"),
+    path("offices/", views.office_list, name="office_list"),
+    path("offices/new/", views.office_edit, name="office_create"),
+    path("offices/<id:pk>/", views.office_edit, name="office_edit"),
     path("users/", views.user_list, name="user_list"),
     path("users/new/", views.user_edit, name="user_create"),
     path("users/<id:pk>/", views.user_edit, name="user_edit"),

@@ -105,8 +105,8 @@ def test_outsider_and_bad_tokens(synced: World) -> None:
 def test_rotating_the_token_cuts_off_old_urls(login: Any, synced: World) -> None:
     world = synced
     client = login("officer")
-    page = client.get(reverse("cycle_calendar"))
     old = _token(world, "officer")
+    page = client.get(reverse("cycle_calendar"))
     assert old in page.content.decode()
     assert client.post(reverse("cycle_calendar")).status_code == 302
     new = _token(world, "officer")

@@ -35,6 +35,7 @@ AUTH_PAGES = {
     "login": dict.fromkeys(PERSONAS, 200),
     "logout": dict.fromkeys(PERSONAS, 405),  # signing out is a POST
     "set_language": dict.fromkeys(PERSONAS, 302),  # a POST too; a GET only sends back
+    "favicon": dict.fromkeys(PERSONAS, 301),  # to the static file, signed in or not
 }
 
 

@@ -85,6 +85,7 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
     office_list = {**office_read, "outsider": 200}  # the outsider sees its own (other) office's list
     office_edit = {**office_read, "viewer": 403}
     office_new = {**office_edit, "outsider": 200, "national": 403}  # national: no office to add to
+    national_only = {**dict.fromkeys(all_in, 403), "national": 200}  # the offices themselves
     report = attached_report(world)
     task_readers = {**office_read, "reporter": 200}
     if world.soyte.support_tasks.filter(pk=report.occurrence.task_id).exists():
@@ -126,6 +127,9 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "user_create": (reverse("user_create"), {**office_edit, "outsider": 200}),
         "user_edit": (reverse("user_edit", args=[world.users["viewer"].pk]), office_edit),
         "graph": (reverse("graph"), office_list),
+        "office_list": (reverse("office_list"), national_only),
+        "office_create": (reverse("office_create"), national_only),
+        "office_edit": (reverse("office_edit", args=[world.bg.pk]), national_only),
         "audit_list": (
             reverse("audit_list"),
             {
@@ -152,7 +156,7 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
 
 
 def test_every_page_is_in_the_matrix(world: World) -> None:
-    pages = set(expected_get(world)) | {"upload_review"} | set(cycle_pages(world)) | TOKEN_PAGES
+    pages = set(expected_get(world)) | {"upload_review", "favicon"} | set(cycle_pages(world)) | TOKEN_PAGES
     assert page_names() == pages | set(search_pages(world))
 
 

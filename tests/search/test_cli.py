@@ -33,7 +33,7 @@ def test_text_hits_and_filters(corpus: Corpus, capsys: Any) -> None:
     assert f"{SEED_000}.txt" in out and "«" in out and "1 kết quả" in out
     assert main(["search", "Sở", "Y", "tế", "--kind", "task", "--agency", "Sở Y tế", "--office", "bac-giang"]) == 0
     out = capsys.readouterr().out
-    assert "[Nhiệm vụ]" in out and "[Văn bản]" not in out
+    assert "[Nhiệm vụ #" in out and "[Văn bản" not in out
     assert main(["search", "Bảo Lạc", "--partner", "Na Pô", "--office", "ha-giang", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["hits"]
     assert main(["search", "zzzyyyxxx"]) == 0
@@ -65,7 +65,7 @@ def test_bad_input_is_one_line(corpus: Corpus, capsys: Any, args: list[str], mes
 def test_bad_kind_is_an_argparse_error(capsys: Any) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["search", "a", "--kind", "zzz"])
-    assert exc.value.code == 2 and "invalid choice" in capsys.readouterr().err
+    assert exc.value.code == 2 and "lựa chọn không hợp lệ" in capsys.readouterr().err
 
 
 def test_environment_is_honoured(tmp_path: Path) -> None:

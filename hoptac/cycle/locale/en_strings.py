@@ -172,6 +172,8 @@ EN = {
     "Kế hoạch: %(p)s": "Plan: %(p)s",
     "Bạn chỉ xem được lịch của cơ quan mình.": "You can only see your own agency's calendar.",
     "Báo cáo định kỳ": "Periodic reports",
+    "Tạo địa chỉ lịch của tôi": "Make my calendar address",
+    "Đã tạo địa chỉ lịch của bạn.": "Your calendar address is made.",
 }
 PLURALS = {"Quá hạn %(n)s ngày": ("%(n)s day overdue", "%(n)s days overdue")}
 

@@ -13,6 +13,7 @@ from hoptac.records.views.documents import (
     upload_review,
 )
 from hoptac.records.views.home import dashboard, dashboard_stats
+from hoptac.records.views.offices import office_edit, office_list
 from hoptac.records.views.partners import (
     agency_detail,
     agency_list,
@@ -38,6 +39,8 @@ __all__ = [
     "agreement_edit",
     "agreement_list",
     "dashboard",
+    "office_edit",
+    "office_list",
     "dashboard_stats",
     "document_detail",
     "document_file",

@@ -8,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Avg, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from hoptac.records import audit, perms, queries
+from hoptac.dates import vn_date
+from hoptac.records import audit, perms, queries, summary
 from hoptac.records.forms import (
     AgreementForm,
     AgreementStatusForm,
@@ -31,6 +33,7 @@ from hoptac.records.models import (
     Occurrence,
     Partner,
     Plan,
+    Status,
     Task,
 )
 from hoptac.records.views.common import CLOSED, save_audited, scoped_get, snapshot_with_m2m
@@ -46,11 +49,60 @@ def partner_list(request: HttpRequest) -> HttpResponse:
     return render(request, "records/partner_list.html", {"partners": partners})
 
 
+def partner_progress(partner: Partner, today: Any) -> dict[str, Any]:
+    """How the plans with ``partner`` stand: periods done, open, overdue, and the mean progress."""
+    occ = Occurrence.objects.filter(task__plan__in=partner.plans.values("pk"))
+    open_ = occ.filter(status__in=summary.OPEN)
+    n = occ.count()
+    mean = occ.aggregate(m=Avg("percent"))["m"] or 0
+    return {
+        "n": n,
+        "done": occ.filter(status=Status.DONE).count(),
+        "open": open_.count(),
+        "overdue": open_.filter(due__lt=today).count(),
+        "pct": round(mean),
+    }
+
+
+def partner_names(partner: Partner) -> tuple[str, str, bool]:
+    """The partner's native name and romanisation: as stored, else as the place-name vocabulary knows them
+    (the third value says they come from the vocabulary)."""
+    if partner.native_name or partner.romanization or partner.country in ("", "VN"):
+        return partner.native_name, partner.romanization, False
+    from hoptac.extract.vocab import lookup_locality
+
+    loc = lookup_locality(partner.name, country=partner.country or None, fuzzy=False)
+    if loc is None or loc.country == "VN":
+        return "", "", False
+    return loc.native or "", loc.romanized or "", bool(loc.native or loc.romanized)
+
+
 @login_required
+@require_http_methods(["GET", "POST"])
 def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require_read_all(request.user)
     partner = scoped_get(Partner, request.user, pk)
+    form = EventForm() if perms.can_edit(request.user) else None
+    status = 200
+    if request.method == "POST":  # an event with this partner, from its page
+        perms.require_edit(request.user)
+        form = EventForm(request.POST)
+        if form.is_valid():
+            with transaction.atomic():
+                event = form.save(commit=False)
+                event.office_id = partner.office_id
+                event.save()
+                event.parties.add(partner)
+                audit.log(request.user, "create", event, after=audit.snapshot(event))
+            messages.success(request, _("Đã ghi sự kiện."))
+            return redirect("partner_detail", pk=partner.pk)
+        status = 400
     events = Event.objects.filter(Q(parties=partner) | Q(agreement__parties=partner)).distinct().order_by("date")
+    native, roman, from_vocab = partner_names(partner)
+    from hoptac.cycle.models import CalendarToken
+
+    token = CalendarToken.objects.filter(user=request.user).first()
+    calendar = reverse("cycle_ical_partner", args=[token.key, partner.pk]) if token and partner.country != "VN" else ""
     return render(
         request,
         "records/partner_detail.html",
@@ -59,7 +111,14 @@ def partner_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreements": partner.agreements.all(),
             "plans": partner.plans.all(),
             "events": events,
+            "native_name": native,
+            "romanization": roman,
+            "names_from_vocab": from_vocab,
+            "progress": partner_progress(partner, timezone.localdate()),
+            "calendar": calendar,
+            "form": form,
         },
+        status=status,
     )
 
 
@@ -240,62 +299,84 @@ def event_list(request: HttpRequest) -> HttpResponse:
     return render(request, "records/event_list.html", {"events": events, "form": form}, status=status)
 
 
-def graph_data(user: Any, limit: int = 40) -> dict[str, Any]:
-    partners = list(perms.scope(Partner.objects.all(), user)[: limit * 2])
-    local = [p for p in partners if p.country == "VN"][:limit]
-    foreign = [p for p in partners if p.country != "VN"][:limit]
+def shorten_words(text: str, limit: int) -> str:
+    """``text`` cut at the last whole word within ``limit`` characters (never in the middle of a word)."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0].rstrip(" ,;:–-")
+    return (cut or text[:limit]) + " …"
+
+
+def graph_data(user: Any, limit: int = 60) -> dict[str, Any]:
+    """The relationship graph: localities, partners, agreements and plans as nodes (Cytoscape.js elements),
+    linked by who signed what, which plan carries out which agreement or partnership, and the events that
+    brought two parties together (a talk between Vị Xuyên and Malypho links them with no agreement yet);
+    and the same as a list, for a phone."""
+    partners = list(perms.scope(Partner.objects.all(), user).order_by("country", "name")[: limit * 2])
     agreements = list(perms.scope(Agreement.objects.prefetch_related("parties"), user)[:limit])
     plans = list(perms.scope(Plan.objects.prefetch_related("partners"), user)[:limit])
-    columns = [
-        ("local", _("Địa phương"), local),
-        ("partner", _("Đối tác"), foreign),
-        ("agreement", _("Thỏa thuận"), agreements),
-        ("plan", _("Kế hoạch"), plans),
-    ]
-    pos: dict[tuple[str, int], tuple[int, int]] = {}
-    nodes = []
-    width = 1000
-    for ci, (kind, _label, items) in enumerate(columns):
-        x = 20 + ci * (width - 40) // 3
-        for ri, obj in enumerate(items):
-            y = 50 + ri * 34
-            pos[(kind, obj.pk)] = (x, y)
-            nodes.append(
-                {
-                    "x": x,
-                    "y": y,
-                    "label": str(obj)[:30],
-                    "kind": kind,
-                    "pk": obj.pk,
-                    "anchor": "start" if ci < 3 else "end",
-                }
-            )
-    edges = []
+    events = list(perms.scope(Event.objects.prefetch_related("parties"), user).order_by("date", "pk")[: limit * 4])
+    nodes: dict[str, dict[str, Any]] = {}
+    for p in partners:
+        kind = "local" if p.country == "VN" else "partner"
+        nodes[f"p{p.pk}"] = {
+            "id": f"p{p.pk}",
+            "label": p.name,
+            "kind": kind,
+            "url": reverse("partner_detail", args=[p.pk]),
+        }
+    for a in agreements:
+        nodes[f"a{a.pk}"] = {
+            "id": f"a{a.pk}",
+            "label": shorten_words(a.title, 70),
+            "kind": "agreement",
+            "url": reverse("agreement_detail", args=[a.pk]),
+        }
+    for pl in plans:
+        nodes[f"k{pl.pk}"] = {
+            "id": f"k{pl.pk}",
+            "label": shorten_words(pl.title, 70),
+            "kind": "plan",
+            "url": reverse("plan_detail", args=[pl.pk]),
+        }
+    edges: dict[tuple[str, str], dict[str, Any]] = {}
 
-    def link(a: tuple[str, int], b: tuple[str, int]) -> None:
-        if a in pos and b in pos:
-            edges.append({"x1": pos[a][0], "y1": pos[a][1], "x2": pos[b][0], "y2": pos[b][1]})
+    def link(a: str, b: str, label: str = "") -> None:
+        if a in nodes and b in nodes and a != b:
+            key = (min(a, b), max(a, b))
+            edge = edges.setdefault(key, {"id": f"{key[0]}-{key[1]}", "source": a, "target": b, "label": ""})
+            if label and not edge["label"]:
+                edge["label"] = label
 
     for ag in agreements:
         for p in ag.parties.all():
-            link(("local" if p.country == "VN" else "partner", p.pk), ("agreement", ag.pk))
+            link(f"p{p.pk}", f"a{ag.pk}")
     for pl in plans:
         if pl.agreement_id:
-            link(("agreement", pl.agreement_id), ("plan", pl.pk))
-        else:
-            for p in pl.partners.all():
-                link(("local" if p.country == "VN" else "partner", p.pk), ("plan", pl.pk))
-    height = 80 + 34 * max([len(c[2]) for c in columns] + [1])
-    return {
-        "nodes": nodes,
-        "edges": edges,
-        "width": width,
-        "height": height,
-        "columns": [
-            {"x": 20 + i * (width - 40) // 3, "label": c[1], "anchor": "start" if i < 3 else "end"}
-            for i, c in enumerate(columns)
-        ],
-    }
+            link(f"a{pl.agreement_id}", f"k{pl.pk}")
+        for p in pl.partners.all():
+            link(f"p{p.pk}", f"k{pl.pk}")
+    for e in events:
+        parties = list(e.parties.all())
+        label = f"{e.get_kind_display()} {vn_date(e.date or e.date_text)}".strip()
+        for i, a in enumerate(parties):
+            for b in parties[i + 1 :]:
+                link(f"p{a.pk}", f"p{b.pk}", label)
+    used = {end for edge in edges.values() for end in (edge["source"], edge["target"])}
+    shown = [n for n in nodes.values() if n["id"] in used or n["kind"] != "local"]
+    neighbours: dict[str, list[dict[str, Any]]] = {n["id"]: [] for n in shown}
+    for edge in edges.values():
+        for here, there in ((edge["source"], edge["target"]), (edge["target"], edge["source"])):
+            if here in neighbours and there in nodes:
+                neighbours[here].append({**nodes[there], "via": edge["label"]})
+    kinds = {"local": _("Địa phương"), "partner": _("Đối tác"), "agreement": _("Thỏa thuận"), "plan": _("Kế hoạch")}
+    listing = [
+        {"kind": kinds[kind], "rows": [{**n, "links": neighbours[n["id"]]} for n in shown if n["kind"] == kind]}
+        for kind in kinds
+    ]
+    elements = [{"data": n} for n in shown] + [{"data": e} for e in edges.values()]
+    return {"elements": elements, "listing": listing, "kinds": kinds, "empty": not shown}
 
 
 @login_required

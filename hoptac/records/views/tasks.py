@@ -12,9 +12,11 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from hoptac.dates import vn_date
 from hoptac.records import audit, perms, progress, queries
 from hoptac.records.forms import (
     BulkStatusForm,
@@ -33,6 +35,7 @@ def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
     f: dict[str, Any] = {k: int_param(request.GET.get(k)) for k in ("agency", "partner", "plan")}
     f["year"] = int_param(request.GET.get("year"), low=MIN_YEAR, high=MAX_YEAR)
     f["status"] = request.GET.get("status") or ""
+    f["overdue"] = timezone.localdate() if request.GET.get("overdue") else None
     return queries.filter_tasks(qs, **f), f
 
 
@@ -45,7 +48,10 @@ def task_list(request: HttpRequest) -> HttpResponse:
     bulk = BulkStatusForm()
     if request.method == "POST":
         perms.require_edit(request.user)
-        bulk = BulkStatusForm(request.POST)
+        data = request.POST.copy()
+        if data.get("bulk") == "top":  # the control above the table: its own menu
+            data["status"] = data.get("status_top", "")
+        bulk = BulkStatusForm(data)
         if bulk.is_valid():
             tasks = list(
                 base.filter(pk__in=bulk.task_ids)
@@ -72,11 +78,13 @@ def task_list(request: HttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã cập nhật %(n)d nhiệm vụ.") % {"n": len(tasks)})
                 return redirect(request.get_full_path())
     qs, current = task_filters(request, base)
-    listing = qs.only("id", "ref", "title", "status").order_by("plan_id", "position", "id")
+    listing = queries.next_due(qs.only("id", "ref", "title", "status", "plan_id")).order_by("plan_id", "position", "id")
     page = queries.page_of(listing, request.GET.get("page"))
     menus = queries.menus_for(request.user, base)
     # Plain rows for the template: 50 rows of ORM objects and tags cost more than all the queries.
     agencies = queries.agencies_of([t.pk for t in page], dict(menus["agencies"]))
+    partners = queries.partners_of(t.plan_id for t in page)
+    today = timezone.localdate()
     labels = dict(Status.choices)
     detail = reverse("task_detail", args=[0])[: -len("0/")]
     rows = [
@@ -89,6 +97,9 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "support": "; ".join(a["name"] for a in agencies[t.pk]["support"]),
             "status": t.status,
             "status_label": labels.get(t.status, t.status),
+            "partners": "; ".join(partners.get(t.plan_id, [])),
+            "due": vn_date(t.next_due),
+            "late": t.next_due is not None and t.next_due < today,
         }
         for t in page
     ]

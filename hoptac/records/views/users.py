@@ -124,6 +124,8 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "is_active": user.is_active,
         }
     target = profile.user if profile else None
+    if profile is None and (chosen := offices.filter(pk=int_param(request.GET.get("office")) or 0).first()):
+        initial["office"] = chosen  # "add a user" from an office's page
     form = UserForm(initial=initial, actor=request.user, offices=offices, user=target)
     status = 200
     if request.method == "POST":
