@@ -28,7 +28,6 @@ from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
 from hoptac.files import read_file, short_name
 from hoptac.records import audit
 from hoptac.records.models import (
-    Agency,
     Agreement,
     Document,
     DocumentLink,
@@ -38,14 +37,19 @@ from hoptac.records.models import (
     Partner,
     Plan,
     Task,
-    partner_key,
-    partner_level,
 )
-from hoptac.records.occurrences import expand
+from hoptac.records.occurrences import expand, period_year, plan_period
+from hoptac.records.resolve import Changes, agency_named, canonical_partner, is_foreign, partner_named
 from hoptac.records.text import name_key
 
 __all__ = [
+    "Changes",
     "IngestResult",
+    "agency_named",
+    "agreement_proposals",
+    "event_date",
+    "log_shared",
+    "prepare",
     "read_document",
     "apply_decisions",
     "get_office",
@@ -119,7 +123,7 @@ def ingest_bytes(
     if existing is not None:
         return IngestResult(existing, False)
     ex = read_document(data, filename)
-    extraction = ex.to_dict()
+    extraction = prepare(ex.to_dict())
     if decisions is not None:
         extraction = apply_decisions(extraction, decisions)
     return save_extraction(
@@ -287,45 +291,6 @@ def _iso_date(text: str | None) -> date | None:
         return None
 
 
-# What a document did to the rows it shares with other documents (partners, agencies, others' links):
-# (row, its earlier values or None when created), for ``log_shared`` to record under that document.
-Changes = list[tuple[Any, dict[str, Any] | None]]
-
-
-def _partner(office: Office, name: str, country: str, changes: Changes | None = None) -> Partner:
-    key = partner_key(name)
-    partner = Partner.objects.filter(office=office, key=key, country=country).first()
-    if partner is None:
-        partner = Partner.objects.create(office=office, name=name, country=country, level=partner_level(name))
-        if changes is not None:
-            changes.append((partner, None))
-    elif name != partner.name and name not in partner.aliases:
-        before = {"aliases": list(partner.aliases)}
-        partner.aliases = [*partner.aliases, name]
-        partner.save(update_fields=["aliases"])
-        if changes is not None:
-            changes.append((partner, before))
-    return partner
-
-
-def agency_named(office: Office, name: str, changes: Changes | None = None) -> Agency:
-    """The office's agency of that name (or spelling variant), made on first mention; ``changes`` collects
-    what was created or given a new alias, for the audit log."""
-    key = name_key(name)
-    agency = Agency.objects.filter(office=office, key=key).first()
-    if agency is None:
-        agency = Agency.objects.create(office=office, name=name)
-        if changes is not None:
-            changes.append((agency, None))
-    elif name != agency.name and name not in agency.aliases:
-        before = {"aliases": list(agency.aliases)}
-        agency.aliases = [*agency.aliases, name]
-        agency.save(update_fields=["aliases"])
-        if changes is not None:
-            changes.append((agency, before))
-    return agency
-
-
 def log_shared(user: Any, changes: Changes, document: Document | None, action: str, summary: str) -> None:
     """One audit entry per shared row a document created or changed (each row once, its first earlier state)."""
     seen: dict[tuple[str, int], tuple[Any, dict[str, Any] | None]] = {}
@@ -344,47 +309,142 @@ def log_shared(user: Any, changes: Changes, document: Document | None, action: s
         )
 
 
-def _agreement_kind(title: str) -> str | None:
-    low = title.casefold()
-    for word, kind in AGREEMENT_WORDS:
-        if word in low:
-            return kind
-    return None
+def _year_of(text: Any) -> int | None:
+    return int(text[:4]) if isinstance(text, str) and text[:4].isdigit() else None
 
 
-def _agreement(doc: Document, extraction: dict[str, Any], parties: list[Partner]) -> Agreement | None:
-    period = extraction.get("period") or {}
-    kind = AGREEMENT_KINDS.get(doc.kind) or _agreement_kind(doc.title or "")
-    if kind is None or (doc.kind in ("tin_bai", "bao_cao") and len(parties) < 2):
-        return None
-    foreign = [p for p in parties if p.country != "VN"]
-    carried_by_plan = doc.kind not in AGREEMENT_KINDS
-    if carried_by_plan and foreign:
-        # A plan that implements an agreement: link to the one already on record with the same partner.
-        found = Agreement.objects.filter(office=doc.office, kind=kind, parties=foreign[0]).first()
+def event_date(text: Any) -> tuple[date | None, str]:
+    """An event's date and its precision: "2022-11-24" (day), "2022-11" (month: its first day), "2022"."""
+    if not isinstance(text, str):
+        return None, str(Event.Precision.DAY)
+    if d := _iso_date(text):
+        return d, str(Event.Precision.DAY)
+    m = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if m and 1 <= int(m[2]) <= 12 and 1900 <= int(m[1]) <= 2200:
+        return date(int(m[1]), int(m[2]), 1), str(Event.Precision.MONTH)
+    if re.fullmatch(r"\d{4}", text) and 1900 <= int(text) <= 2200:
+        return date(int(text), 1, 1), str(Event.Precision.YEAR)
+    return None, str(Event.Precision.DAY)
+
+
+def _party_rows(office: Office, names: list[dict[str, Any]], shared: Changes) -> tuple[list[Partner], list[str]]:
+    """(the foreign parties as partners, the Vietnamese ones as canonically spelled names)."""
+    partners: list[Partner] = []
+    domestic: list[str] = []
+    for p in names:
+        name = " ".join(str(p.get("name") or "").split())
+        if not name:
+            continue
+        country = str(p.get("country") or "").strip().upper()[:2]
+        if is_foreign(country):
+            partner = partner_named(office, name, country, shared)
+            if partner not in partners:
+                partners.append(partner)
+        else:
+            canonical = canonical_partner(name, country or "VN")[0]
+            if canonical not in domestic:
+                domestic.append(canonical)
+    return partners, domestic
+
+
+def _agreements(doc: Document, extraction: dict[str, Any], shared: Changes) -> list[Agreement]:
+    """The agreements the (reviewed) extraction proposes: each recorded once per office, the document linked."""
+    out: list[Agreement] = []
+    for prop in agreement_proposals(extraction):
+        partners, domestic = _party_rows(doc.office, prop.get("parties") or [], shared)
+        kind = prop.get("kind") if prop.get("kind") in Agreement.Kind.values else str(Agreement.Kind.THOA_THUAN)
+        signed = _iso_date(prop.get("signed"))
+        period = prop.get("period") or {}
+        start, end = period.get("from"), period.get("to")
+        status = prop.get("status") if prop.get("status") in Agreement.Status.values else str(Agreement.Status.SIGNED)
+        found = None
+        if partners:
+            same = Agreement.objects.filter(office=doc.office, kind=kind, parties__in=partners).distinct()
+            for cand in same.order_by("id"):
+                if signed is None or cand.signed_on is None or cand.signed_on == signed:
+                    found = cand
+                    break
         if found is not None:
+            # Another document about the same agreement: it fills what was not known yet.
+            before: dict[str, Any] = {}
+            for field, value in (("signed_on", signed), ("start_year", start), ("end_year", end)):
+                if value and not getattr(found, field):
+                    before[field] = None
+                    setattr(found, field, value)
+            if doc.reviewed and not found.reviewed:
+                before["reviewed"] = False
+                found.reviewed = True
+            if before:
+                found.save(update_fields=list(before))
+                shared.append((found, before))
             found.documents.add(doc)
-            return found
-    title = doc.title or doc.filename
-    if carried_by_plan:
-        low = title.casefold()
-        for word, _k in AGREEMENT_WORDS:
-            if word in low:
+            out.append(found)
+            continue
+        agreement = Agreement.objects.create(
+            office=doc.office,
+            kind=kind,
+            title=(prop.get("title") or doc.title or doc.filename).strip(),
+            signed_on=signed,
+            start_year=start if isinstance(start, int) else None,
+            end_year=end if isinstance(end, int) else None,
+            status=status,
+            cosignatories=domestic,
+            reviewed=doc.reviewed,
+        )
+        agreement.parties.set(partners)
+        agreement.documents.add(doc)
+        out.append(agreement)
+    return out
+
+
+def agreement_proposals(extraction: dict[str, Any]) -> list[dict[str, Any]]:
+    """The agreements to record: the extraction's (as reviewed), or, for an extraction made before the
+    extractor proposed any, what ``fallback_agreement`` reads from the document's own header."""
+    if "agreements" in extraction:
+        return [a for a in extraction.get("agreements") or [] if isinstance(a, dict)]
+    return fallback_agreements(extraction)
+
+
+def fallback_agreements(extraction: dict[str, Any]) -> list[dict[str, Any]]:
+    """A memorandum or agreement the document is, or sends ("Về gửi Bản ghi nhớ hợp tác … giai đoạn
+    2022-2026"), when a foreign party is named: one proposal for the review."""
+    info = extraction.get("document") or {}
+    parties = [p for p in extraction.get("parties") or [] if p.get("name")]
+    if not any(is_foreign(p.get("country")) for p in parties):
+        return []
+    title = str(info.get("title") or "")
+    kind = info.get("kind") if info.get("kind") in AGREEMENT_KINDS else None
+    low = title.casefold()
+    for word, k in AGREEMENT_WORDS:
+        if word in low:
+            kind = kind or k
+            if info.get("kind") not in AGREEMENT_KINDS:
                 title = title[low.index(word) :]
                 title = title[0].upper() + title[1:]
-                break
-    agreement = Agreement.objects.create(
-        office=doc.office,
-        kind=kind,
-        title=title,
-        signed_on=None if carried_by_plan else doc.date,
-        start_year=period.get("from"),
-        end_year=period.get("to"),
-        status=Agreement.Status.IN_FORCE if carried_by_plan else Agreement.Status.SIGNED,
-    )
-    agreement.parties.set(parties)
-    agreement.documents.add(doc)
-    return agreement
+            break
+    if kind is None or info.get("kind") in ("tin_bai", "bao_cao"):
+        return []
+    own = info.get("kind") in AGREEMENT_KINDS
+    carried_out = info.get("kind") == "ke_hoach"  # a plan that carries the agreement out: it is in force
+    return [
+        {
+            "kind": kind,
+            "title": title,
+            "parties": [{"name": p["name"], "country": p.get("country")} for p in parties],
+            "signed": info.get("date") if own else None,
+            "period": extraction.get("period"),
+            "status": "in_force" if carried_out else "signed",
+            "span": (info.get("spans") or {}).get("title"),
+        }
+    ]
+
+
+def prepare(extraction: dict[str, Any]) -> dict[str, Any]:
+    """The extraction as the review shows it and ``hoptac ingest`` stores it: with the agreements to record."""
+    out = dict(extraction)
+    if not out.get("agreements"):
+        out["agreements"] = fallback_agreements(out)
+    return out
 
 
 def _link_kind(text: str, span: list[int] | None, number: str) -> str:
@@ -406,16 +466,11 @@ def _link_kind(text: str, span: list[int] | None, number: str) -> str:
 def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[str, int]:
     office = doc.office
     shared: Changes = []
-    parties = [
-        _partner(office, p["name"], (p.get("country") or "")[:2].upper(), shared)
-        for p in extraction.get("parties") or []
-        if p.get("name")
-    ]
-    agreement = _agreement(doc, extraction, parties)
-    period_d = extraction.get("period") or None
-    period = (int(period_d["from"]), int(period_d["to"])) if period_d else None
+    parties, _domestic = _party_rows(office, extraction.get("parties") or [], shared)
+    agreements = _agreements(doc, extraction, shared)
+    period = plan_period(extraction, doc.year)
     tasks = [t for t in extraction.get("tasks") or [] if t.get("title")]
-    counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "dẫn chiếu": 0}
+    counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "thỏa thuận": len(agreements), "dẫn chiếu": 0}
     plan = None
     if doc.kind == "ke_hoach" or tasks:
         budget = sum(int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND")
@@ -426,7 +481,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
             start_year=period[0] if period else None,
             end_year=period[1] if period else None,
             budget=budget or None,
-            agreement=agreement,
+            agreement=agreements[0] if agreements else None,
         )
         plan.partners.set(parties)
     occurrences: list[Occurrence] = []
@@ -446,25 +501,11 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
         task.lead.set([agency_named(office, n, shared) for n in t.get("lead") or [] if n.strip()])
         task.support.set([agency_named(office, n, shared) for n in t.get("support") or [] if n.strip()])
         for due in expand(task.when, period, doc.year):
-            occurrences.append(Occurrence(office=office, task=task, year=due.year, due=due))
+            occurrences.append(Occurrence(office=office, task=task, year=period_year(due, period), due=due))
         counts["nhiệm vụ"] += 1
     Occurrence.objects.bulk_create(occurrences, batch_size=1000)
     counts["lần thực hiện"] = len(occurrences)
-    for e in extraction.get("events") or []:
-        if not e.get("title"):
-            continue
-        event = Event.objects.create(
-            office=office,
-            kind=e.get("kind") if e.get("kind") in EVENT_KINDS else Event.Kind.OTHER,
-            date=_iso_date(e.get("date")),
-            date_text=(e.get("date") or "")[:20],
-            title=e["title"],
-            place=(extraction.get("document") or {}).get("place") or "",
-            agreement=agreement,
-            document=doc,
-        )
-        event.parties.set(parties)
-        counts["sự kiện"] += 1
+    counts["sự kiện"] = _events(doc, extraction, parties, agreements)
     for r in extraction.get("references") or []:
         number = (r.get("number") or "").strip()
         if not number:
@@ -494,6 +535,65 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
     _record_changes(doc)
     log_shared(user, shared, doc, "create", f"Từ văn bản {doc.filename}")
     return counts
+
+
+def _event_partners(e: dict[str, Any], parties: list[Partner]) -> list[Partner]:
+    """The partner the review chose, else the document's partners the title names, else all of them."""
+    chosen = name_key(str(e.get("partner") or ""))
+    if chosen:
+        return [p for p in parties if chosen in {name_key(n) for n in (p.name, *p.aliases)}][:1]
+    title = name_key(str(e.get("title") or ""))
+    named = [p for p in parties if any(name_key(n) and name_key(n) in title for n in (p.name, *p.aliases))]
+    return named or parties
+
+
+def _canonical_title(title: str, extraction: dict[str, Any]) -> str:
+    """The parties in an event's title as the vocabulary spells them ("huyén Na Po" → "huyện Na Pô")."""
+    for p in extraction.get("parties") or []:
+        name = " ".join(str(p.get("name") or "").split())
+        if name and name in title:
+            title = title.replace(name, canonical_partner(name, str(p.get("country") or ""))[0])
+    return title
+
+
+def _events(doc: Document, extraction: dict[str, Any], parties: list[Partner], agreements: list[Agreement]) -> int:
+    """One record per event: the same kind on the same day with the same partner is recorded once (in this
+    document or an earlier one)."""
+    n = 0
+    seen: set[tuple[str, str, tuple[int, ...]]] = set()
+    place = (extraction.get("document") or {}).get("place") or ""
+    for e in extraction.get("events") or []:
+        if not e.get("title"):
+            continue
+        kind = e.get("kind") if e.get("kind") in EVENT_KINDS else str(Event.Kind.OTHER)
+        day, precision = event_date(e.get("date"))
+        partners = _event_partners(e, parties)
+        key = (kind, str(e.get("date") or ""), tuple(sorted(p.pk for p in partners)))
+        if key in seen:
+            continue
+        seen.add(key)
+        if day is not None and partners:
+            same = Event.objects.filter(office=doc.office, kind=kind, date=day, parties__in=partners)
+            if same.exclude(document=doc).exists():
+                continue
+        agreement = next((a for a in agreements if day and a.signed_on == day), None)
+        only = agreements[0] if len(agreements) == 1 else None
+        if agreement is None and only is not None and (kind == Event.Kind.SIGNING or only.signed_on is None):
+            agreement = only
+        event = Event.objects.create(
+            office=doc.office,
+            kind=kind,
+            date=day,
+            date_precision=precision,
+            date_text=str(e.get("date") or "")[:20],
+            title=_canonical_title(" ".join(str(e["title"]).split()), extraction),
+            place=place[:300],
+            agreement=agreement,
+            document=doc,
+        )
+        event.parties.set(partners)
+        n += 1
+    return n
 
 
 def _record_changes(doc: Document) -> None:
