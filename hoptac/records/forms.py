@@ -173,6 +173,20 @@ class BulkStatusForm(forms.Form):
         return data
 
 
+class AgencyMergeForm(forms.Form):
+    """Merge the agency shown into another of the office's agencies."""
+
+    into = IdChoiceField(queryset=Agency.objects.none(), label=_("Gộp vào cơ quan"))
+    confirm = forms.BooleanField(label=_("Tôi hiểu: cơ quan này sẽ bị xóa sau khi chuyển hết sang cơ quan kia."))
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Agency.objects.filter(office_id=agency.office_id).exclude(pk=agency.pk)
+        self.fields["into"].error_messages["invalid_choice"] = _("Hãy chọn một cơ quan khác của văn phòng.")
+        self.fields["into"].error_messages["required"] = _("Hãy chọn cơ quan để gộp vào.")
+        self.fields["confirm"].error_messages["required"] = _("Hãy đánh dấu xác nhận trước khi gộp.")
+
+
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event

@@ -16,6 +16,7 @@ from hoptac.records.views.home import dashboard, dashboard_stats
 from hoptac.records.views.partners import (
     agency_detail,
     agency_list,
+    agency_merge,
     agreement_detail,
     agreement_edit,
     agreement_list,
@@ -34,6 +35,7 @@ __all__ = [
     "account",
     "agency_detail",
     "agency_list",
+    "agency_merge",
     "agreement_detail",
     "agreement_edit",
     "agreement_list",

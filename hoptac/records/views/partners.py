@@ -16,13 +16,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from hoptac.errors import HoptacError
 from hoptac.records import audit, perms, queries
 from hoptac.records.forms import (
+    AgencyMergeForm,
     AgreementForm,
     AgreementStatusForm,
     EventForm,
     PartnerForm,
 )
+from hoptac.records.merge import merge_agencies
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -119,7 +122,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: HttpRequest, pk: int, merge_form: AgencyMergeForm | None = None) -> HttpResponse:
     agency = scoped_get(Agency, request.user, pk)
     own = perms.reporter_agency(request.user)
     if not perms.can_read_all(request.user) and (own is None or own.pk != agency.pk):
@@ -136,8 +139,29 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "support": agency.support_tasks.select_related("plan").all(),
             "open": occ.exclude(status__in=CLOSED).select_related("task").order_by("due")[:50],
             "overdue": occ.exclude(status__in=CLOSED).filter(due__lt=today).count(),
+            "merge_form": merge_form or AgencyMergeForm(agency=agency) if perms.can_edit(request.user) else None,
         },
+        status=400 if merge_form is not None else 200,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def agency_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this agency into another (a duplicate): everything moves over; the page again on an error."""
+    perms.require_edit(request.user)
+    agency = scoped_get(Agency, request.user, pk)
+    form = AgencyMergeForm(request.POST, agency=agency)
+    if form.is_valid():
+        target = form.cleaned_data["into"]
+        try:
+            merge_agencies(agency, target, request.user)
+        except HoptacError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã gộp «%(a)s» vào «%(b)s».") % {"a": agency.name, "b": target.name})
+            return redirect("agency_detail", pk=target.pk)
+    return agency_detail(request, pk, merge_form=form)
 
 
 @login_required
