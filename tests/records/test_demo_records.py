@@ -71,3 +71,24 @@ def test_events_are_one_per_event_and_sorted_by_time(demo: Any) -> None:
     assert talks.title == "Hội đàm giữa huyện Vị Xuyên và huyện Ma Lì Pha" or "Malypho" in talks.title
     assert talks.document is not None and talks.agreement is not None and talks.agreement.kind == "bien_ban"
     assert [p.name for p in talks.parties.all()] == ["huyện Ma Lì Pha"]
+
+
+def test_the_2022_compiled_report_lists_the_years_cooperation_activities(demo: Any) -> None:
+    from docx import Document as Docx
+
+    from hoptac.cycle.docx_report import render_docx
+    from hoptac.cycle.report import open_report
+
+    report = open_report(demo, 2022)
+    text = "\n".join(p.text for p in Docx(io.BytesIO(render_docx(report))).paragraphs)
+    section = text.split("II. HOẠT ĐỘNG HỢP TÁC TRONG NĂM")[1].split("III. KHÓ KHĂN")[0]
+    assert "24/11/2022: Hội đàm giữa huyện Vị Xuyên và huyện Ma Lì Pha" in section
+    assert "02/2022: Thăm và làm việc giữa tỉnh Bắc Giang và tỉnh Xay Sôm Bun" in section
+    assert "2016" not in section  # another year's talks are not this year's
+    lines = [line for line in section.splitlines() if line.startswith("- ")]
+    assert len(lines) == len(set(lines))
+    # The report on the Xay Sôm Bun partner only lists what was done with it.
+    partner = Partner.objects.get(office=demo, name="tỉnh Xay Sôm Bun")
+    partner_report = open_report(demo, 2022, partner=partner)
+    text = "\n".join(p.text for p in Docx(io.BytesIO(render_docx(partner_report))).paragraphs)
+    assert "Xay Sôm Bun" in text and "Ma Lì Pha" not in text.split("III. KHÓ KHĂN")[0].split("II. HOẠT")[1]

@@ -243,12 +243,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_list(request: HttpRequest) -> HttpResponse:
     perms.require_read_all(request.user)
-    form = EventForm()
+    office = perms.office_of(request.user)
+    form = EventForm(office=office)
     status = 200
     if request.method == "POST":
         perms.require_edit(request.user)
-        form = EventForm(request.POST)
-        office = perms.office_of(request.user)
+        form = EventForm(request.POST, office=office)
         if office is None:
             form.add_error(None, _("Quản trị toàn quốc hãy ghi sự kiện bằng tài khoản của một văn phòng."))
         if form.is_valid():
@@ -256,11 +256,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 event = form.save(commit=False)
                 event.office = office
                 event.save()
-                audit.log(request.user, "create", event, after=audit.snapshot(event))
+                form.save_m2m()
+                after = {**audit.snapshot(event), "parties": sorted(p.pk for p in event.parties.all())}
+                audit.log(request.user, "create", event, after=after, document=event.document)
             messages.success(request, _("Đã ghi sự kiện."))
             return redirect("event_list")
         status = 400
-    events = perms.scope(Event.objects.all(), request.user).prefetch_related("parties")[:200]
+    events = perms.scope(Event.objects.all(), request.user).select_related("document", "agreement")
+    events = events.prefetch_related("parties").order_by("-date", "-id")[:200]
     return render(request, "records/event_list.html", {"events": events, "form": form}, status=status)
 
 
