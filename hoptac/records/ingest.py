@@ -233,26 +233,28 @@ def store_file(data: bytes, digest: str, filename: str) -> tuple[str, bool]:
     return name, True
 
 
-def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None) -> Document:
-    """Replace what a not yet reviewed document produced by ``extraction`` (as the clerk edited it)."""
+def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None, *, reviewed: bool = True) -> Document:
+    """Replace what a not yet reviewed document produced by ``extraction`` (as the clerk edited it; with
+    ``reviewed=False``, as a newer extractor reads it: the demo's samples)."""
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
         before = {"tasks": doc.plan.tasks.count() if hasattr(doc, "plan") else 0, "reviewed": doc.reviewed}
         _clear(doc)
         doc.extraction = extraction
         _set_header(doc, extraction.get("document") or {})
-        doc.reviewed, doc.reviewed_at = True, timezone.now()
-        doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        if reviewed:
+            doc.reviewed, doc.reviewed_at = True, timezone.now()
+            doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
         doc.save()
         counts = _build(doc, extraction, user)
         audit.log(
             user,
-            "review",
+            "review" if reviewed else "ingest",
             doc,
             before=before,
-            after={**counts, "reviewed": True},
+            after={**counts, "reviewed": doc.reviewed},
             document=doc,
-            summary=f"Duyệt văn bản {doc.filename}",
+            summary=f"Duyệt văn bản {doc.filename}" if reviewed else f"Đọc lại văn bản {doc.filename}",
         )
     return doc
 

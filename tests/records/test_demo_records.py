@@ -92,3 +92,23 @@ def test_the_2022_compiled_report_lists_the_years_cooperation_activities(demo: A
     partner_report = open_report(demo, 2022, partner=partner)
     text = "\n".join(p.text for p in Docx(io.BytesIO(render_docx(partner_report))).paragraphs)
     assert "Xay Sôm Bun" in text and "Ma Lì Pha" not in text.split("III. KHÓ KHĂN")[0].split("II. HOẠT")[1]
+
+
+def test_a_demo_stored_by_an_older_version_is_read_again(demo: Any) -> None:
+    from hoptac.records.models import Document
+
+    doc = Document.objects.get(office=demo, filename__startswith="002")
+    stale = {**doc.extraction, "period": {"from": 2023, "to": 2023}}
+    Document.objects.filter(pk=doc.pk).update(extraction=stale)
+    plan = doc.plan
+    Plan.objects.filter(pk=plan.pk).update(start_year=2023, end_year=2023)
+    Occurrence.objects.filter(task__plan=plan).update(year=2023)
+    out = io.StringIO()
+    load(out)
+    assert "Đọc lại 1 văn bản mẫu" in out.getvalue()
+    doc.refresh_from_db()
+    assert not doc.reviewed and (doc.plan.start_year, doc.plan.end_year) == (2024, 2024)
+    assert set(Occurrence.objects.filter(task__plan=doc.plan).values_list("year", flat=True)) == {2024}
+    again = io.StringIO()
+    load(again)
+    assert "Đọc lại" not in again.getvalue()
