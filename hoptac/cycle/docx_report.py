@@ -4,9 +4,9 @@ A4, margins 20 mm top and bottom, 30 mm left, 15 mm right; Times New Roman (Libr
 with the metric-compatible Liberation Serif); body 14 pt, justified, first line indented. A
 borderless two-column header table carries the issuing body with the number and symbol on the
 left, the national name and motto with the place and date on the right, each with its short
-rule; then the kind ("BÁO CÁO") and the title; the body grouped by the plan's sections; and a
-second borderless table with the recipients ("Nơi nhận") and the signature block. Pages from the
-second on are numbered at the top centre.
+rule; then the kind ("BÁO CÁO") and the title; the body grouped by the plan's sections, then the year's
+cooperation activities (talks, visits, signings, delegations); and a second borderless table with the
+recipients ("Nơi nhận") and the signature block. Pages from the second on are numbered at the top centre.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from hoptac.cycle.models import CompiledReport
-from hoptac.cycle.report import PlanPart, TaskLine, plans_of, task_lines
+from hoptac.cycle.report import PlanPart, TaskLine, cooperation_events, event_line, plans_of, task_lines
 from hoptac.records.text import name_key
 
 __all__ = ["FONT", "date_line", "render_docx"]
@@ -236,11 +236,17 @@ def _body(doc: object, report: CompiledReport, parts: list[PlanPart]) -> None:
             _para(doc, f"{prefix}. {title}", bold=True, indent=True, before=6)
             for ti, line in enumerate(group.lines, 1):
                 _task(doc, f"{prefix}.{ti}", line, report.year)
-    _para(doc, "II. KHÓ KHĂN, VƯỚNG MẮC", bold=True, indent=True, before=6)
+    _para(doc, "II. HOẠT ĐỘNG HỢP TÁC TRONG NĂM", bold=True, indent=True, before=6)
+    events = cooperation_events(report)
+    for event in events:
+        _para(doc, "- " + event_line(event), indent=True, after=3)
+    if not events:
+        _para(doc, f"Không có hoạt động hợp tác nào được ghi nhận trong năm {report.year}.", italic=True, indent=True)
+    _para(doc, "III. KHÓ KHĂN, VƯỚNG MẮC", bold=True, indent=True, before=6)
     for text in report.difficulties.splitlines() or ["Không có."]:
         if text.strip():
             _para(doc, text.strip(), indent=True)
-    _para(doc, "III. ĐỀ XUẤT, KIẾN NGHỊ", bold=True, indent=True, before=6)
+    _para(doc, "IV. ĐỀ XUẤT, KIẾN NGHỊ", bold=True, indent=True, before=6)
     for text in report.proposals.splitlines() or ["Không có."]:
         if text.strip():
             _para(doc, text.strip(), indent=True)

@@ -20,10 +20,12 @@ from django.utils import timezone, translation
 from hoptac.cycle.models import AgencyReport, CompiledReport, ReportingRule
 from hoptac.errors import HoptacError
 from hoptac.records import audit
-from hoptac.records.models import Agency, Occurrence, Office, Partner, Plan, ProgressReport, Status, Task
+from hoptac.records.models import Agency, Event, Occurrence, Office, Partner, Plan, ProgressReport, Status, Task
 from hoptac.records.text import name_key
 
 __all__ = [
+    "cooperation_events",
+    "event_line",
     "Group",
     "PlanPart",
     "TaskLine",
@@ -291,3 +293,27 @@ def task_lines(plans: list[Plan], year: int) -> list[PlanPart]:
             groups[gref].lines.append(line)
         parts.append(PlanPart(plan, list(groups.values())))
     return parts
+
+
+def cooperation_events(report: CompiledReport) -> list[Event]:
+    """The year's cooperation activities (talks, visits, signings, delegations…) the report covers: with its
+    partner, or with the partners of its plan (and the events of the plan's own document), or all the office's."""
+    qs = Event.objects.filter(office_id=report.office_id, date__year=report.year)
+    if report.partner_id:
+        qs = qs.filter(Q(parties=report.partner_id) | Q(agreement__parties=report.partner_id))
+    elif report.plan_id:
+        plan = report.plan
+        assert plan is not None
+        partners = list(plan.partners.values_list("pk", flat=True))
+        qs = qs.filter(Q(parties__in=partners) | Q(document_id=plan.document_id))
+    return list(qs.distinct().prefetch_related("parties").order_by("date", "id"))
+
+
+def event_line(event: Event) -> str:
+    """ "24/11/2022: Hội đàm giữa huyện Vị Xuyên và huyện Ma Lì Pha (Hội đàm)"."""
+    title = " ".join(event.title.split()).rstrip(". ")
+    kind = event.get_kind_display()
+    first = str(kind).split()[0].strip(",").casefold()
+    label = title if title.casefold().startswith(first) else f"{kind}: {title}"
+    place = f", tại {event.place}" if event.place else ""
+    return f"{event.date_label}: {label}{place}."

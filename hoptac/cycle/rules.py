@@ -24,6 +24,7 @@ from hoptac.records import audit
 from hoptac.records.ingest import Changes, agency_named, log_shared
 from hoptac.records.models import Agency, Office, Plan
 from hoptac.records.occurrences import parse_due
+from hoptac.records.resolve import canonical_agency_name, find_agency
 from hoptac.records.text import name_key
 
 __all__ = [
@@ -73,7 +74,7 @@ def derive(plan: Plan) -> list[ReportingRule]:
         if not created:
             return []
         entries = [e for e in (plan.document.extraction or {}).get("reporting") or [] if e.get("to")]
-        recipients = {name_key(e["to"]) for e in entries}
+        recipients = {name_key(recipient_name(plan.office, e["to"])) for e in entries}
         doc_year = plan.document.year
         first = plan.start_year
         if first and doc_year and doc_year > first:
@@ -83,22 +84,24 @@ def derive(plan: Plan) -> list[ReportingRule]:
             names = [n for n in e.get("from") or [] if n.strip()]
             md = _yearly(e.get("due"))
             once = parse_due(e["due"]) if isinstance(e.get("due"), str) and md is None else None
+            sending = [agency_named(plan.office, n, shared) for n in names]
+            to = recipient_name(plan.office, e["to"])
             rule = ReportingRule.objects.create(
                 office=plan.office,
                 plan=plan,
                 position=pos,
                 all_leads=not names,
-                recipient=e["to"][:300],
+                recipient=to,
                 yearly=md is not None or (bool(e.get("yearly")) and once is None),
                 due_month=md[0] if md else None,
                 due_day=md[1] if md else None,
                 due_date=once,
                 first_year=first if md else None,
                 last_year=plan.end_year if md else None,
-                compiled=any(name_key(n) in recipients and name_key(n) != name_key(e["to"]) for n in names),
+                compiled=any(a.key in recipients and a.key != name_key(to) for a in sending),
                 from_extraction=True,
             )
-            rule.senders.set([agency_named(plan.office, n, shared) for n in names])
+            rule.senders.set(sending)
             rules.append(rule)
             after = {**audit.snapshot(rule), "senders": sorted(a.pk for a in rule.senders.all())}
             audit.log(
@@ -106,6 +109,13 @@ def derive(plan: Plan) -> list[ReportingRule]:
             )
         log_shared(None, shared, plan.document, "derive", "Cơ quan báo cáo")
     return rules
+
+
+def recipient_name(office: Office, name: str) -> str:
+    """A recipient as the office's agency of that name is spelled, else with its abbreviations spelled out
+    ("Văn phòng UBND tỉnh" → "Văn phòng Ủy ban nhân dân tỉnh")."""
+    agency = find_agency(office, name)
+    return (agency.name if agency is not None else canonical_agency_name(name))[:300]
 
 
 def senders(rule: ReportingRule) -> list[Agency]:

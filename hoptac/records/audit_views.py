@@ -44,6 +44,7 @@ ACTIONS = {
     "derive": pgettext_lazy("audit", "Đọc tự động từ văn bản"),
     "generate": pgettext_lazy("audit", "Lập kỳ báo cáo"),
     "remind": pgettext_lazy("audit", "Gửi nhắc việc"),
+    "merge": pgettext_lazy("audit", "Gộp"),
 }
 MODELS = {
     "document": pgettext_lazy("audit", "văn bản"),

@@ -11,8 +11,8 @@ from django.db import transaction
 from django.db.models import Count
 
 from hoptac.errors import HoptacError
-from hoptac.records.ingest import agency_named, ingest_path
-from hoptac.records.models import Office, Profile, Status
+from hoptac.records.ingest import agency_named, ingest_path, prepare, read_document, rebuild
+from hoptac.records.models import Document, Office, Profile, Status
 
 __all__ = ["DEMO_OFFICE", "DEMO_PASSWORD", "DEMO_USERS", "SAMPLES", "load"]
 
@@ -110,12 +110,16 @@ def load(out: TextIO, samples: Path = SAMPLES) -> Office:
     files = sorted(
         p for p in samples.glob("*") if p.suffix.lower() in (".txt", ".md", ".html", ".docx", ".pdf")
     )
-    new = 0
+    new = renewed = 0
     for path in files:
         try:
-            new += ingest_path(path, office).created
+            result = ingest_path(path, office)
+            new += result.created
+            renewed += not result.created and _renew(result.document, path)
         except HoptacError as exc:
             print(f"hoptac: {exc}", file=out)
+    if renewed:
+        print(f"Đọc lại {renewed} văn bản mẫu theo bộ đọc hiện tại.", file=out)
     print(f"Dữ liệu trình diễn: {len(files)} văn bản mẫu ({new} mới) trong «{office.name}».", file=out)
     reports = sample_progress(office)
     if reports:
@@ -124,3 +128,15 @@ def load(out: TextIO, samples: Path = SAMPLES) -> Office:
     for d in DEMO_USERS:
         print(f"  {d.username:<10} {d.label}", file=out)
     return office
+
+
+def _renew(doc: Document, path: Path) -> bool:
+    """A sample stored by an older version and never reviewed is read again when the extractor now reads it
+    differently (tasks in the right years, agreements, partners): the demo shows what hoptac does today."""
+    if doc.reviewed:
+        return False
+    extraction = prepare(read_document(path.read_bytes(), path.name).to_dict())
+    if extraction == doc.extraction:
+        return False
+    rebuild(doc, extraction, reviewed=False)
+    return True

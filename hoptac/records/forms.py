@@ -209,16 +209,40 @@ class BulkStatusForm(forms.Form):
         return data
 
 
+class AgencyMergeForm(forms.Form):
+    """Merge the agency shown into another of the office's agencies."""
+
+    into = IdChoiceField(queryset=Agency.objects.none(), label=_("Gộp vào cơ quan"))
+    confirm = forms.BooleanField(label=_("Tôi hiểu: cơ quan này sẽ bị xóa sau khi chuyển hết sang cơ quan kia."))
+
+    def __init__(self, *args: Any, agency: Agency, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].queryset = Agency.objects.filter(office_id=agency.office_id).exclude(pk=agency.pk)
+        self.fields["into"].error_messages["invalid_choice"] = _("Hãy chọn một cơ quan khác của văn phòng.")
+        self.fields["into"].error_messages["required"] = _("Hãy chọn cơ quan để gộp vào.")
+        self.fields["confirm"].error_messages["required"] = _("Hãy đánh dấu xác nhận trước khi gộp.")
+
+
 class EventForm(forms.ModelForm):
     class Meta:
         model = Event
-        fields = ["kind", "date", "title", "place", "members"]
+        fields = ["kind", "date", "title", "place", "members", "parties", "agreement", "document"]
         widgets = {"members": forms.Textarea(attrs={"rows": 2}), "title": forms.TextInput()}
+        field_classes = {"parties": IdMultipleChoiceField, "agreement": IdChoiceField, "document": IdChoiceField}
+        labels = {"parties": _("Đối tác"), "agreement": _("Thỏa thuận"), "document": _("Văn bản nguồn")}
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, office: Office | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["date"].required = True
         self.fields["date"].widget.attrs["placeholder"] = "dd/mm/yyyy"
+        # Only the office's own rows: partners of the foreign side, its agreements and documents.
+        self.fields["parties"].queryset = Partner.objects.filter(office=office).exclude(country="VN")
+        self.fields["parties"].required = False
+        self.fields["agreement"].queryset = Agreement.objects.filter(office=office)
+        self.fields["document"].queryset = Document.objects.filter(office=office).defer("text", "extraction")
+        for name in ("parties", "agreement", "document"):
+            self.fields[name].error_messages["invalid_choice"] = _("Lựa chọn không hợp lệ.")
+            self.fields[name].error_messages["invalid_pk_value"] = _("Lựa chọn không hợp lệ.")
         bound_dates(self)
         bound_text(self, title=MAX_TITLE, place=MAX_LINE)
 

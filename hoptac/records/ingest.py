@@ -15,7 +15,6 @@ import hashlib
 import os
 import re
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -27,25 +26,37 @@ from hoptac.errors import ExtractError, HoptacError, os_reason
 from hoptac.extract.read import DEFAULT_MAX_BYTES as MAX_BYTES
 from hoptac.files import read_file, short_name
 from hoptac.records import audit
+from hoptac.records.cooperation import (
+    agreement_proposals,
+    build_agreements,
+    build_events,
+    event_date,
+    iso_date,
+    party_rows,
+    prepare,
+)
 from hoptac.records.models import (
-    Agency,
     Agreement,
     Document,
     DocumentLink,
     Event,
     Occurrence,
     Office,
-    Partner,
     Plan,
     Task,
-    partner_key,
-    partner_level,
 )
-from hoptac.records.occurrences import expand
-from hoptac.records.text import name_key
+from hoptac.records.occurrences import expand, period_year, plan_period
+from hoptac.records.resolve import Changes, agency_named
+from hoptac.records.review import apply_decisions
 
 __all__ = [
+    "Changes",
     "IngestResult",
+    "agency_named",
+    "agreement_proposals",
+    "event_date",
+    "log_shared",
+    "prepare",
     "read_document",
     "apply_decisions",
     "get_office",
@@ -57,16 +68,6 @@ __all__ = [
     "sha256",
     "store_file",
 ]
-
-AGREEMENT_KINDS = {"thoa_thuan": "thoa_thuan", "ban_ghi_nho": "ban_ghi_nho", "bien_ban": "bien_ban"}
-AGREEMENT_WORDS = (
-    ("ý định thư", "y_dinh_thu"),
-    ("bản ghi nhớ", "ban_ghi_nho"),
-    ("thỏa thuận", "thoa_thuan"),
-    ("thoả thuận", "thoa_thuan"),
-)
-EVENT_KINDS = set(Event.Kind.values)
-ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass
@@ -119,7 +120,7 @@ def ingest_bytes(
     if existing is not None:
         return IngestResult(existing, False)
     ex = read_document(data, filename)
-    extraction = ex.to_dict()
+    extraction = prepare(ex.to_dict())
     if decisions is not None:
         extraction = apply_decisions(extraction, decisions)
     return save_extraction(
@@ -232,26 +233,28 @@ def store_file(data: bytes, digest: str, filename: str) -> tuple[str, bool]:
     return name, True
 
 
-def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None) -> Document:
-    """Replace what a not yet reviewed document produced by ``extraction`` (as the clerk edited it)."""
+def rebuild(doc: Document, extraction: dict[str, Any], user: Any = None, *, reviewed: bool = True) -> Document:
+    """Replace what a not yet reviewed document produced by ``extraction`` (as the clerk edited it; with
+    ``reviewed=False``, as a newer extractor reads it: the demo's samples)."""
     with transaction.atomic():
         doc = Document.objects.select_for_update().get(pk=doc.pk)
         before = {"tasks": doc.plan.tasks.count() if hasattr(doc, "plan") else 0, "reviewed": doc.reviewed}
         _clear(doc)
         doc.extraction = extraction
         _set_header(doc, extraction.get("document") or {})
-        doc.reviewed, doc.reviewed_at = True, timezone.now()
-        doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
+        if reviewed:
+            doc.reviewed, doc.reviewed_at = True, timezone.now()
+            doc.reviewed_by = user if getattr(user, "is_authenticated", False) else None
         doc.save()
         counts = _build(doc, extraction, user)
         audit.log(
             user,
-            "review",
+            "review" if reviewed else "ingest",
             doc,
             before=before,
-            after={**counts, "reviewed": True},
+            after={**counts, "reviewed": doc.reviewed},
             document=doc,
-            summary=f"Duyệt văn bản {doc.filename}",
+            summary=f"Duyệt văn bản {doc.filename}" if reviewed else f"Đọc lại văn bản {doc.filename}",
         )
     return doc
 
@@ -275,55 +278,7 @@ def _set_header(doc: Document, info: dict[str, Any]) -> None:
     doc.title = info.get("title") or ""
     raw_date = info.get("date") or ""
     doc.date_text = raw_date[:20]
-    doc.date = _iso_date(raw_date)
-
-
-def _iso_date(text: str | None) -> date | None:
-    if not text or not ISO_DATE.match(text):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-# What a document did to the rows it shares with other documents (partners, agencies, others' links):
-# (row, its earlier values or None when created), for ``log_shared`` to record under that document.
-Changes = list[tuple[Any, dict[str, Any] | None]]
-
-
-def _partner(office: Office, name: str, country: str, changes: Changes | None = None) -> Partner:
-    key = partner_key(name)
-    partner = Partner.objects.filter(office=office, key=key, country=country).first()
-    if partner is None:
-        partner = Partner.objects.create(office=office, name=name, country=country, level=partner_level(name))
-        if changes is not None:
-            changes.append((partner, None))
-    elif name != partner.name and name not in partner.aliases:
-        before = {"aliases": list(partner.aliases)}
-        partner.aliases = [*partner.aliases, name]
-        partner.save(update_fields=["aliases"])
-        if changes is not None:
-            changes.append((partner, before))
-    return partner
-
-
-def agency_named(office: Office, name: str, changes: Changes | None = None) -> Agency:
-    """The office's agency of that name (or spelling variant), made on first mention; ``changes`` collects
-    what was created or given a new alias, for the audit log."""
-    key = name_key(name)
-    agency = Agency.objects.filter(office=office, key=key).first()
-    if agency is None:
-        agency = Agency.objects.create(office=office, name=name)
-        if changes is not None:
-            changes.append((agency, None))
-    elif name != agency.name and name not in agency.aliases:
-        before = {"aliases": list(agency.aliases)}
-        agency.aliases = [*agency.aliases, name]
-        agency.save(update_fields=["aliases"])
-        if changes is not None:
-            changes.append((agency, before))
-    return agency
+    doc.date = iso_date(raw_date)
 
 
 def log_shared(user: Any, changes: Changes, document: Document | None, action: str, summary: str) -> None:
@@ -342,49 +297,6 @@ def log_shared(user: Any, changes: Changes, document: Document | None, action: s
             document=document,
             summary=f"{summary}: {obj}"[:500],
         )
-
-
-def _agreement_kind(title: str) -> str | None:
-    low = title.casefold()
-    for word, kind in AGREEMENT_WORDS:
-        if word in low:
-            return kind
-    return None
-
-
-def _agreement(doc: Document, extraction: dict[str, Any], parties: list[Partner]) -> Agreement | None:
-    period = extraction.get("period") or {}
-    kind = AGREEMENT_KINDS.get(doc.kind) or _agreement_kind(doc.title or "")
-    if kind is None or (doc.kind in ("tin_bai", "bao_cao") and len(parties) < 2):
-        return None
-    foreign = [p for p in parties if p.country != "VN"]
-    carried_by_plan = doc.kind not in AGREEMENT_KINDS
-    if carried_by_plan and foreign:
-        # A plan that implements an agreement: link to the one already on record with the same partner.
-        found = Agreement.objects.filter(office=doc.office, kind=kind, parties=foreign[0]).first()
-        if found is not None:
-            found.documents.add(doc)
-            return found
-    title = doc.title or doc.filename
-    if carried_by_plan:
-        low = title.casefold()
-        for word, _k in AGREEMENT_WORDS:
-            if word in low:
-                title = title[low.index(word) :]
-                title = title[0].upper() + title[1:]
-                break
-    agreement = Agreement.objects.create(
-        office=doc.office,
-        kind=kind,
-        title=title,
-        signed_on=None if carried_by_plan else doc.date,
-        start_year=period.get("from"),
-        end_year=period.get("to"),
-        status=Agreement.Status.IN_FORCE if carried_by_plan else Agreement.Status.SIGNED,
-    )
-    agreement.parties.set(parties)
-    agreement.documents.add(doc)
-    return agreement
 
 
 def _link_kind(text: str, span: list[int] | None, number: str) -> str:
@@ -406,16 +318,11 @@ def _link_kind(text: str, span: list[int] | None, number: str) -> str:
 def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[str, int]:
     office = doc.office
     shared: Changes = []
-    parties = [
-        _partner(office, p["name"], (p.get("country") or "")[:2].upper(), shared)
-        for p in extraction.get("parties") or []
-        if p.get("name")
-    ]
-    agreement = _agreement(doc, extraction, parties)
-    period_d = extraction.get("period") or None
-    period = (int(period_d["from"]), int(period_d["to"])) if period_d else None
+    parties, _domestic = party_rows(office, extraction.get("parties") or [], shared)
+    agreements = build_agreements(doc, extraction, shared)
+    period = plan_period(extraction, doc.year)
     tasks = [t for t in extraction.get("tasks") or [] if t.get("title")]
-    counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "dẫn chiếu": 0}
+    counts = {"nhiệm vụ": 0, "lần thực hiện": 0, "sự kiện": 0, "thỏa thuận": len(agreements), "dẫn chiếu": 0}
     plan = None
     if doc.kind == "ke_hoach" or tasks:
         budget = sum(int(b.get("amount") or 0) for b in extraction.get("budget") or [] if b.get("currency") == "VND")
@@ -426,7 +333,7 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
             start_year=period[0] if period else None,
             end_year=period[1] if period else None,
             budget=budget or None,
-            agreement=agreement,
+            agreement=agreements[0] if agreements else None,
         )
         plan.partners.set(parties)
     occurrences: list[Occurrence] = []
@@ -446,25 +353,11 @@ def _build(doc: Document, extraction: dict[str, Any], user: Any = None) -> dict[
         task.lead.set([agency_named(office, n, shared) for n in t.get("lead") or [] if n.strip()])
         task.support.set([agency_named(office, n, shared) for n in t.get("support") or [] if n.strip()])
         for due in expand(task.when, period, doc.year):
-            occurrences.append(Occurrence(office=office, task=task, year=due.year, due=due))
+            occurrences.append(Occurrence(office=office, task=task, year=period_year(due, period), due=due))
         counts["nhiệm vụ"] += 1
     Occurrence.objects.bulk_create(occurrences, batch_size=1000)
     counts["lần thực hiện"] = len(occurrences)
-    for e in extraction.get("events") or []:
-        if not e.get("title"):
-            continue
-        event = Event.objects.create(
-            office=office,
-            kind=e.get("kind") if e.get("kind") in EVENT_KINDS else Event.Kind.OTHER,
-            date=_iso_date(e.get("date")),
-            date_text=(e.get("date") or "")[:20],
-            title=e["title"],
-            place=(extraction.get("document") or {}).get("place") or "",
-            agreement=agreement,
-            document=doc,
-        )
-        event.parties.set(parties)
-        counts["sự kiện"] += 1
+    counts["sự kiện"] = build_events(doc, extraction, parties, agreements)
     for r in extraction.get("references") or []:
         number = (r.get("number") or "").strip()
         if not number:
@@ -523,34 +416,3 @@ def _record_changes(doc: Document) -> None:
         "changed": [f"{k}: {before[k]} → {after[k]}" for k in after if k in before and before[k] != after[k]],
     }
     doc.save(update_fields=["changes"])
-
-
-def _names(text: str) -> list[str]:
-    return [n.strip() for n in re.split(r"[;\n]", text) if n.strip()]
-
-
-def apply_decisions(extraction: dict[str, Any], decisions: dict[str, Any]) -> dict[str, Any]:
-    """The extraction as the clerk reviewed it.
-
-    ``decisions`` maps ``"tasks"``, ``"events"``, ``"parties"``, ``"references"`` to ``{index: {"keep": bool,
-    ...edits}}``; a task's edits are ``title``, ``lead`` and ``support`` (names separated by ";").
-    """
-    out = dict(extraction)
-    for section in ("tasks", "events", "parties", "references"):
-        items = list(extraction.get(section) or [])
-        chosen = decisions.get(section) or {}
-        kept = []
-        for i, item in enumerate(items):
-            d = chosen.get(i, chosen.get(str(i), {"keep": True}))
-            if not d.get("keep"):
-                continue
-            item = dict(item)
-            if section == "tasks":
-                if "title" in d:
-                    item["title"] = d["title"].strip()
-                for field in ("lead", "support"):
-                    if field in d:
-                        item[field] = _names(d[field])
-            kept.append(item)
-        out[section] = kept
-    return out

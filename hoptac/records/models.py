@@ -317,6 +317,10 @@ class Agreement(OfficeOwned):
     end_year = models.PositiveIntegerField(_("đến năm"), null=True, blank=True)
     status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.SIGNED)
     documents = models.ManyToManyField(Document, related_name="agreements", blank=True)
+    # The Vietnamese side besides the office (co-signatories are not partners).
+    cosignatories = models.JSONField(_("bên ký phía Việt Nam"), default=list, blank=True)
+    # False when ``hoptac ingest`` recorded it from a document no one has reviewed yet.
+    reviewed = models.BooleanField(_("đã duyệt"), default=True)
 
     class Meta:
         ordering = ["-signed_on", "-id"]
@@ -451,8 +455,15 @@ class Event(OfficeOwned):
         DELEGATION_IN = "doan_vao", _("Đoàn vào")
         OTHER = "khac", _("Khác")
 
+    class Precision(models.TextChoices):
+        DAY = "day", _("ngày")
+        MONTH = "month", _("tháng")
+        YEAR = "year", _("năm")
+
     kind = models.CharField(_("loại"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    # A month-only date is stored as the month's first day, a year-only one as 1 January: they sort by time.
     date = models.DateField(_("ngày"), null=True, blank=True)
+    date_precision = models.CharField(max_length=5, choices=Precision.choices, default=Precision.DAY)
     date_text = models.CharField(max_length=20, blank=True, default="")
     title = models.TextField(_("nội dung"))
     place = models.CharField(_("địa điểm"), max_length=300, blank=True, default="")
@@ -471,6 +482,17 @@ class Event(OfficeOwned):
 
     def __str__(self) -> str:
         return str(self.title)
+
+    @property
+    def date_label(self) -> str:
+        """The date as precise as it is known: "24/11/2022", "11/2022", "2022"."""
+        if self.date is None:
+            return str(self.date_text or "")
+        if self.date_precision == self.Precision.YEAR:
+            return f"{self.date:%Y}"
+        if self.date_precision == self.Precision.MONTH:
+            return f"{self.date:%m/%Y}"
+        return f"{self.date:%d/%m/%Y}"
 
 
 class AuditLogError(Exception):

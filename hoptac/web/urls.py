@@ -27,6 +27,7 @@ urlpatterns = [
     path("partners/<id:pk>/edit/", views.partner_edit, name="partner_edit"),
     path("agencies/", views.agency_list, name="agency_list"),
     path("agencies/<id:pk>/", views.agency_detail, name="agency_detail"),
+    path("agencies/<id:pk>/merge/", views.agency_merge, name="agency_merge"),
     path("agreements/", views.agreement_list, name="agreement_list"),
     path("agreements/<id:pk>/", views.agreement_detail, name="agreement_detail"),
     path("agreements/new/", views.agreement_edit, name="agreement_create"),

@@ -76,6 +76,7 @@ NEEDS = {
     "generate": ("after",),
     "report": ("after",),
     "update": ("before", "after"),
+    "merge": ("before", "after"),
     "import": ("before", "after"),
     "review": ("before", "after"),
     "delete": ("before",),
@@ -545,6 +546,15 @@ CASES = [
         "document_review",
         "officer",
         _post("officer", lambda s: reverse("document_review", args=[s.world.doc.pk]), _review),
+    ),
+    Case(
+        "agency_merge",
+        "officer",
+        _post(
+            "officer",
+            lambda s: reverse("agency_merge", args=[s.world.soyte.pk]),
+            lambda s: {"into": s.world.sngv.pk, "confirm": "on"},
+        ),
     ),
     Case("upload", "officer", _upload_review, "upload, then review and store"),
     Case("upload_review", "officer", _upload_review),

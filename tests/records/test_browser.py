@@ -77,7 +77,7 @@ def test_upload_review_report_dashboard(server: str, tmp_path: Path) -> None:
             page.set_input_files("input[type=file]", str(SAMPLES / f"{SEED_001}.txt"))
             page.click("button[type=submit]")
             page.wait_for_selector("#accept")
-            assert page.locator("pre.doctext").count() == 1
+            assert page.locator("#source.doctext").count() == 1
             n_tasks = page.locator("fieldset.item").count()
             if n_tasks:
                 assert page.locator("mark.hl-task").count() > 0

@@ -49,11 +49,12 @@ def test_plan_001_becomes_records(world: Any) -> None:
     # yearly over 2021-2025: five occurrences due 31 December
     assert list(first.occurrences.values_list("year", flat=True)) == [2021, 2022, 2023, 2024, 2025]
     names = set(Partner.objects.filter(office=world.bg).values_list("name", "country"))
-    assert names == {("tỉnh Bắc Giang", "VN"), ("tỉnh Xay Sôm Bun", "LA")}
+    assert names == {("tỉnh Xay Sôm Bun", "LA")}  # partners are the foreign side only
     agreement = plan.agreement
     assert agreement is not None and agreement.title.startswith("Thỏa thuận hợp tác")
     assert agreement.status == Agreement.Status.IN_FORCE
-    assert set(agreement.parties.values_list("country", flat=True)) == {"VN", "LA"}
+    assert set(agreement.parties.values_list("country", flat=True)) == {"LA"}
+    assert agreement.cosignatories == ["tỉnh Bắc Giang"]  # the Vietnamese side signs, but is no partner
     refs = {link.ref_number: link.kind for link in doc.links_out.all()}
     assert (
         refs["667/KH-UBND"] == DocumentLink.Kind.REPLACES

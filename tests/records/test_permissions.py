@@ -99,6 +99,7 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
         "partner_detail": (reverse("partner_detail", args=[partner.pk]), office_read),
         "agency_list": (reverse("agency_list"), office_list),
         "agency_detail": (reverse("agency_detail", args=[world.sngv.pk]), {**office_read, "reporter": 200}),
+        "agency_merge": (reverse("agency_merge", args=[world.soyte.pk]), dict.fromkeys(all_in, 405)),  # a POST
         "agreement_list": (reverse("agreement_list"), office_list),
         "agreement_detail": (reverse("agreement_detail", args=[doc.plan.agreement_id]), office_read),
         "plan_detail": (reverse("plan_detail", args=[doc.plan.pk]), office_read),

@@ -17,6 +17,7 @@ from hoptac.records.views.offices import office_edit, office_list
 from hoptac.records.views.partners import (
     agency_detail,
     agency_list,
+    agency_merge,
     agreement_detail,
     agreement_edit,
     agreement_list,
@@ -35,6 +36,7 @@ __all__ = [
     "account",
     "agency_detail",
     "agency_list",
+    "agency_merge",
     "agreement_detail",
     "agreement_edit",
     "agreement_list",

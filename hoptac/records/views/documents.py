@@ -23,11 +23,10 @@ from hoptac.records import pending, perms
 from hoptac.records.forms import (
     UploadForm,
 )
-from hoptac.records.ingest import apply_decisions, ingest_bytes, read_document, rebuild, sha256
-from hoptac.records.limits import MAX_LINE, MAX_TEXT, MAX_TITLE, too_long
-from hoptac.records.models import (
-    Document,
-)
+from hoptac.records.ingest import ingest_bytes, prepare, read_document, rebuild, sha256
+from hoptac.records.models import Agency, Agreement, Document, Event
+from hoptac.records.resolve import find_agency, is_foreign
+from hoptac.records.review import apply_decisions, due_display, names, parse_decisions, review_items
 from hoptac.records.views.common import scoped_get
 from hoptac.web.security import protect_download
 
@@ -76,74 +75,107 @@ def document_file(request: HttpRequest, pk: int) -> FileResponse:
     return protect_download(FileResponse(handle, as_attachment=True, filename=doc.filename))
 
 
+_MD_LINE = re.compile(r"(?m)^(?:#{1,6}[ \t]+|>[ \t]?|[ \t]*\|?(?:[ \t]*:?-{3,}:?[ \t]*\|)+[ \t]*:?-*:?[ \t]*$)")
+_MD_INLINE = re.compile(r"\*\*|__|(?<![\w*])\*(?=\S)|(?<=\S)\*(?![\w*])|`")
+
+
+def plain(text: str, line_start: bool) -> str:
+    """A piece of the cleaned text as an officer reads it, escaped: no markdown marks (headings' #, **bold**,
+    table rules and pipes). ``line_start``: whether the piece begins a line of the whole text."""
+    head = "" if line_start else "\x00"  # a piece that begins mid-line must not lose a '#' as a heading mark
+    out = _MD_LINE.sub("", head + text)[len(head) :]
+    out = _MD_INLINE.sub("", out).replace(" | ", "   ").replace("|", " ")
+    return str(escape(out))
+
+
 def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
-    """The cleaned text as HTML, each extracted item marked at its span (outermost spans only)."""
+    """The cleaned text as HTML, markdown marks removed, each extracted item marked at its span (outermost
+    spans only)."""
     spans: list[tuple[int, int, str, str]] = []
-    for section, cls in (("tasks", "task"), ("parties", "party"), ("events", "event"), ("references", "ref")):
+    sections = (
+        ("tasks", "task"),
+        ("parties", "party"),
+        ("events", "event"),
+        ("references", "ref"),
+        ("agreements", "agreement"),
+        ("reporting", "duty"),
+    )
+    for section, cls in sections:
         for i, item in enumerate(extraction.get(section) or []):
             s = item.get("span") or [0, 0]
-            if len(s) == 2 and 0 <= s[0] < s[1] <= len(text):
+            if isinstance(s, list | tuple) and len(s) == 2 and 0 <= s[0] < s[1] <= len(text):
                 spans.append((s[0], s[1], cls, f"{cls}-{i}"))
     for field, s in ((extraction.get("document") or {}).get("spans") or {}).items():
         if len(s) == 2 and 0 <= s[0] < s[1] <= len(text):
             spans.append((s[0], s[1], "head", f"head-{field}"))
     spans.sort(key=lambda x: (x[0], -x[1]))
-    out, pos = [], 0
+    out, pos, outer = [], 0, ""
+    inner: list[tuple[str, str]] = []  # spans inside another: their links go to the enclosing mark
     for start, end, cls, ident in spans:
         if start < pos:
+            inner.append((ident, outer))
             continue
-        out.append(escape(text[pos:start]))
-        out.append(f'<mark class="hl hl-{cls}" id="span-{ident}">{escape(text[start:end])}</mark>')
+        outer = ident
+        out.append(plain(text[pos:start], pos == 0 or text[pos - 1] == "\n"))
+        piece = plain(text[start:end], start == 0 or text[start - 1] == "\n")
+        out.append(f'<mark class="hl hl-{cls}" id="span-{ident}">{piece}</mark>')
         pos = end
-    out.append(escape(text[pos:]))
-    return mark_safe("".join(out))  # noqa: S308 - every piece of text above is escaped
+    out.append(plain(text[pos:], pos == 0 or text[pos - 1] == "\n"))
+    html = "".join(out)
+    for ident, enclosing in inner:
+        html += f'<span id="span-{ident}" data-in="span-{enclosing}" hidden></span>'
+    return mark_safe(html)  # noqa: S308 - every piece of text above is escaped
 
 
-def parse_decisions(post: Any, extraction: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """The review form → decisions for ``apply_decisions``, and the errors (a kept task needs a title)."""
-    decisions: dict[str, Any] = {}
-    errors: list[str] = []
-    for section in ("tasks", "events", "parties", "references"):
-        chosen = {}
-        for i, item in enumerate(extraction.get(section) or []):
-            d: dict[str, Any] = {"keep": post.get(f"{section}-{i}-keep") == "on"}
-            if section == "tasks":
-                ref = item.get("ref") or i + 1
-                for field in ("title", "lead", "support"):
-                    key = f"tasks-{i}-{field}"
-                    if key in post:
-                        d[field] = post.get(key, "")
-                if d["keep"] and "title" in d and not d["title"].strip():
-                    errors.append(_("Nhiệm vụ %(ref)s: tên nhiệm vụ không được để trống.") % {"ref": ref})
-                if len(d.get("title") or "") > MAX_TITLE:
-                    errors.append(
-                        _("Nhiệm vụ %(ref)s: tên nhiệm vụ quá dài. %(why)s")
-                        % {"ref": ref, "why": too_long(MAX_TITLE, len(d["title"]))}
-                    )
-                for field in ("lead", "support"):
-                    names = str(d.get(field) or "").split(";")
-                    if len(d.get(field) or "") > MAX_TEXT or any(len(n.strip()) > MAX_LINE for n in names):
-                        errors.append(
-                            _("Nhiệm vụ %(ref)s: tên cơ quan quá dài (tối đa %(n)s ký tự mỗi cơ quan).")
-                            % {"ref": ref, "n": MAX_LINE}
-                        )
-            chosen[i] = d
-        decisions[section] = chosen
+def typed_new_agencies(post: Any, extraction: dict[str, Any], office: Any) -> list[str]:
+    """Agency names the officer typed (not as the document printed them) that name none of the office's
+    agencies: made only when the officer ticks "create them"."""
+    typed: list[str] = []
+    for i, task in enumerate(extraction.get("tasks") or []):
+        if post.get(f"tasks-{i}-keep") != "on":
+            continue
+        for field in ("lead", "support"):
+            key = f"tasks-{i}-{field}"
+            if key in post:
+                printed = set(task.get(field) or [])
+                typed += [n for n in names(str(post.get(key, ""))) if n not in printed]
+    for i, duty in enumerate(extraction.get("reporting") or []):
+        key = f"reporting-{i}-from"
+        if post.get(f"reporting-{i}-keep") == "on" and key in post:
+            printed = set(duty.get("from") or [])
+            typed += [n for n in names(str(post.get(key, ""))) if n not in printed]
+    return list(dict.fromkeys(n for n in typed if find_agency(office, n) is None))
+
+
+def review_decisions(post: Any, extraction: dict[str, Any], office: Any) -> tuple[dict[str, Any], list[str]]:
+    decisions, errors = parse_decisions(post, extraction)
+    new = typed_new_agencies(post, extraction, office)
+    if new and post.get("new_agencies") != "on":
+        errors.append(
+            _("Chưa có cơ quan: %(names)s. Hãy chọn một cơ quan trong danh sách, hoặc đánh dấu «Tạo cơ quan mới».")
+            % {"names": "; ".join(new)}
+        )
     return decisions, errors
 
 
-def _review_items(extraction: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = {}
-    for section in ("tasks", "events", "parties", "references"):
-        rows = []
-        for i, item in enumerate(extraction.get(section) or []):
-            row = dict(item)
-            row["index"] = i
-            row["lead_text"] = "; ".join(item.get("lead") or [])
-            row["support_text"] = "; ".join(item.get("support") or [])
-            rows.append(row)
-        out[section] = rows
-    return out
+def review_context(extraction: dict[str, Any], text: str, office: Any) -> dict[str, Any]:
+    items = review_items(extraction)
+    agencies = list(Agency.objects.filter(office=office).values_list("name", flat=True)) if office else []
+    foreign = [p for p in extraction.get("parties") or [] if is_foreign(p.get("country"))]
+    return {
+        "extraction": extraction,
+        "items": items,
+        "text_html": highlight(text, extraction),
+        "agency_names": agencies,
+        "foreign_parties": foreign,
+        "doc_kinds": Document.Kind.choices,
+        "agreement_kinds": Agreement.Kind.choices,
+        "agreement_statuses": Agreement.Status.choices,
+        "event_kinds": Event.Kind.choices,
+        "doc_date": due_display((extraction.get("document") or {}).get("date")),
+        "doc_signers": "\n".join((extraction.get("document") or {}).get("signers") or []),
+        "period": extraction.get("period") or {},
+    }
 
 
 @login_required
@@ -151,14 +183,14 @@ def _review_items(extraction: dict[str, Any]) -> dict[str, list[dict[str, Any]]]
 def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     perms.require_read_all(request.user)
     doc = scoped_get(Document, request.user, pk)
-    extraction = doc.extraction or {}
+    extraction = prepare(doc.extraction or {})
     errors: list[str] = []
     if request.method == "POST":
         perms.require_edit(request.user)
         if doc.reviewed:
             messages.info(request, _("Văn bản này đã được duyệt."))
             return redirect("document_detail", pk=doc.pk)
-        decisions, errors = parse_decisions(request.POST, extraction)
+        decisions, errors = review_decisions(request.POST, extraction, doc.office)
         if not errors:
             rebuild(doc, apply_decisions(extraction, decisions), request.user)
             messages.success(request, _("Đã duyệt và lưu văn bản."))
@@ -168,9 +200,7 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
         "records/review.html",
         {
             "doc": doc,
-            "extraction": extraction,
-            "items": _review_items(extraction),
-            "text_html": highlight(doc.text, extraction),
+            **review_context(extraction, doc.text, doc.office),
             "errors": errors,
             "filename": doc.filename,
             "action": request.path,
@@ -227,10 +257,10 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
     except HoptacError as exc:
         messages.error(request, str(exc))
         return redirect("upload")
-    extraction = ex.to_dict()
+    extraction = prepare(ex.to_dict())
     errors: list[str] = []
     if request.method == "POST":
-        decisions, errors = parse_decisions(request.POST, extraction)
+        decisions, errors = review_decisions(request.POST, extraction, office)
         if not errors:
             result = ingest_bytes(data, name, office, request.user, reviewed=True, decisions=decisions)
             pending.remove(request.user, digest)
@@ -243,9 +273,7 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
         "records/review.html",
         {
             "doc": None,
-            "extraction": extraction,
-            "items": _review_items(extraction),
-            "text_html": highlight(ex.text, extraction),
+            **review_context(extraction, ex.text, office),
             "errors": errors,
             "filename": name,
             "action": request.path,

@@ -18,13 +18,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from hoptac.dates import vn_date
+from hoptac.errors import HoptacError
 from hoptac.records import audit, perms, queries, summary
 from hoptac.records.forms import (
+    AgencyMergeForm,
     AgreementForm,
     AgreementStatusForm,
     EventForm,
     PartnerForm,
 )
+from hoptac.records.merge import merge_agencies
 from hoptac.records.models import (
     Agency,
     Agreement,
@@ -178,7 +181,7 @@ def agency_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def agency_detail(request: HttpRequest, pk: int, merge_form: AgencyMergeForm | None = None) -> HttpResponse:
     agency = scoped_get(Agency, request.user, pk)
     own = perms.reporter_agency(request.user)
     if not perms.can_read_all(request.user) and (own is None or own.pk != agency.pk):
@@ -195,8 +198,29 @@ def agency_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "support": agency.support_tasks.select_related("plan").all(),
             "open": occ.exclude(status__in=CLOSED).select_related("task").order_by("due")[:50],
             "overdue": occ.exclude(status__in=CLOSED).filter(due__lt=today).count(),
+            "merge_form": merge_form or AgencyMergeForm(agency=agency) if perms.can_edit(request.user) else None,
         },
+        status=400 if merge_form is not None else 200,
     )
+
+
+@login_required
+@require_http_methods(["POST"])
+def agency_merge(request: HttpRequest, pk: int) -> HttpResponse:
+    """Merge this agency into another (a duplicate): everything moves over; the page again on an error."""
+    perms.require_edit(request.user)
+    agency = scoped_get(Agency, request.user, pk)
+    form = AgencyMergeForm(request.POST, agency=agency)
+    if form.is_valid():
+        target = form.cleaned_data["into"]
+        try:
+            merge_agencies(agency, target, request.user)
+        except HoptacError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Đã gộp «%(a)s» vào «%(b)s».") % {"a": agency.name, "b": target.name})
+            return redirect("agency_detail", pk=target.pk)
+    return agency_detail(request, pk, merge_form=form)
 
 
 @login_required
@@ -278,12 +302,12 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def event_list(request: HttpRequest) -> HttpResponse:
     perms.require_read_all(request.user)
-    form = EventForm()
+    office = perms.office_of(request.user)
+    form = EventForm(office=office)
     status = 200
     if request.method == "POST":
         perms.require_edit(request.user)
-        form = EventForm(request.POST)
-        office = perms.office_of(request.user)
+        form = EventForm(request.POST, office=office)
         if office is None:
             form.add_error(None, _("Quản trị toàn quốc hãy ghi sự kiện bằng tài khoản của một văn phòng."))
         if form.is_valid():
@@ -291,11 +315,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
                 event = form.save(commit=False)
                 event.office = office
                 event.save()
-                audit.log(request.user, "create", event, after=audit.snapshot(event))
+                form.save_m2m()
+                after = {**audit.snapshot(event), "parties": sorted(p.pk for p in event.parties.all())}
+                audit.log(request.user, "create", event, after=after, document=event.document)
             messages.success(request, _("Đã ghi sự kiện."))
             return redirect("event_list")
         status = 400
-    events = perms.scope(Event.objects.all(), request.user).prefetch_related("parties")[:200]
+    events = perms.scope(Event.objects.all(), request.user).select_related("document", "agreement")
+    events = events.prefetch_related("parties").order_by("-date", "-id")[:200]
     return render(request, "records/event_list.html", {"events": events, "form": form}, status=status)
 
 

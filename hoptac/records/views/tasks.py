@@ -24,6 +24,7 @@ from hoptac.records.forms import (
 )
 from hoptac.records.limits import MAX_YEAR, MIN_YEAR, int_param
 from hoptac.records.models import (
+    Occurrence,
     ProgressReport,
     Status,
     Task,
@@ -37,6 +38,21 @@ def task_filters(request: HttpRequest, qs: Any) -> tuple[Any, dict[str, Any]]:
     f["status"] = request.GET.get("status") or ""
     f["overdue"] = timezone.localdate() if request.GET.get("overdue") else None
     return queries.filter_tasks(qs, **f), f
+
+
+def set_periods_status(user: Any, task: Task, status: str) -> int:
+    """A task's new status applies to its yearly periods too (done: at 100%); each changed one is logged."""
+    n = 0
+    for occ in Occurrence.objects.filter(task=task).exclude(status=status):
+        before = {"status": occ.status, "percent": occ.percent}
+        occ.status = status
+        if status == Status.DONE:
+            occ.percent = 100
+        occ.save(update_fields=["status", "percent"])
+        after = {"status": occ.status, "percent": occ.percent}
+        audit.log(user, "update", occ, before=before, after=after, document=task.plan.document)
+        n += 1
+    return n
 
 
 @login_required
@@ -75,6 +91,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
                             after={"status": new},
                             document=t.plan.document,
                         )
+                        set_periods_status(request.user, t, new)
                 messages.success(request, _("Đã cập nhật %(n)d nhiệm vụ.") % {"n": len(tasks)})
                 return redirect(request.get_full_path())
     qs, current = task_filters(request, base)
