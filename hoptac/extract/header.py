@@ -459,6 +459,12 @@ def read_header(layout: Layout) -> Header:
             place_name = place_name or m[2]
     issuer = None
     if issuer_text:
+        if issuer_span is None and issuer_lines:
+            # Where the issuing body is printed, for the review's highlight (not the page's first line).
+            at = layout.text.find(issuer_lines[0])
+            last = layout.text.find(issuer_lines[-1], max(at, 0))
+            if at >= 0 and last >= 0:
+                issuer_span = (at, last + len(issuer_lines[-1]))
         first = lines[0] if lines else None
         issuer = Named(issuer_text, issuer_span or ((first.start, first.end) if first else (0, 0)))
 
