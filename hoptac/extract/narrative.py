@@ -53,7 +53,7 @@ def find_events(
     excluded = _Spans(exclude)
     for a, b in spans:
         last: tuple[Found, int] | None = None  # the last dated event and its sentence number
-        for n, (s, e) in enumerate(sentences(text[a:b], a)):
+        for n, (s, e) in enumerate(sentences(text, a, b)):
             sentence = text[s:e]
             folded = fold_same_length(sentence)
             if _NOT_DONE_RE.search(folded):
@@ -165,7 +165,7 @@ def find_reporting(
     out: dict[str, Reporting] = {}
     order: list[str] = []
     for (a, b), actors in spans:
-        for s, e in sentences(text[a:b], a):
+        for s, e in sentences(text, a, b):
             folded = fold_same_length(text[s:e])
             if not _REPORT_RE.search(folded):
                 continue

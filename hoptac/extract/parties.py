@@ -239,12 +239,15 @@ _BODY_LEVELS = {
     "khu tu tri": "Khu tự trị",
 }
 _TIER = {"tỉnh": 1, "thành phố": 1, "Khu tự trị": 1, "huyện": 2, "thị xã": 2, "quận": 2, "châu": 2}
-_MENTION_RE = re.compile(
-    r"(?<![\w])(khu tu tri dan toc \w+|khu tu tri|thanh pho|thi xa|tinh|huyen|chau|quan)\s+(?=[A-ZÀ-ỸĐ])",
+# Level words as printed (and as OCR loses their marks), read in the text itself.
+_MENTION_TEXT_RE = re.compile(
+    r"(?<![\w])(khu tự trị|khu tu tri|thành phố|thanh pho|thị xã|thi xa|tỉnh|tinh|huyện|huyen|châu|chau|quận|quan)\s+",
+    re.IGNORECASE,
 )
-_MENTION_FOLD_RE = re.compile(r"(?<![\w])(khu tu tri|thanh pho|thi xa|tinh|huyen|chau|quan)\s+")
 # "các tỉnh Bắc Lào (Bò-Kẹo, U-đôm-xay)", "hai huyện Hạ Lang, Đại Tân", "hai tỉnh Cao Bằng - Quảng Tây".
-_PLURAL_RE = re.compile(r"(?<![\w])(?:cac|hai|02|ba|bon)\s+(tinh|huyen|chau)\s+")
+_PLURAL_TEXT_RE = re.compile(
+    r"(?<![\w])(?:các|cac|hai|02|ba|bốn|bon)\s+(tỉnh|tinh|huyện|huyen|châu|chau)\s+", re.IGNORECASE
+)
 _PLACE_NAME_RE = re.compile(r"[A-ZÀ-ỸĐ][\w'’]*(?:(?:-|\s)[A-ZÀ-ỸĐa-zà-ỹđ][\w'’]*){0,3}")
 _BODY_COUNTRY_HINTS = (
     ("LA", re.compile(r"\blao\b")),
@@ -324,8 +327,7 @@ def find_parties_in_body(text: str, start: int, end: int) -> list[Party]:
     A locality printed only as the parent of another ("huyện Đại Tân (tỉnh Quảng Tây, Trung
     Quốc)", "huyện Kà Lừm, tỉnh Sê Kông") is a location, not a party.
     """
-    body = text[start:end]
-    folded = fold_same_length(body)
+    # Read in place (no copy or fold of the whole text: a long letter must not cost its size twice).
     found: dict[str, _Seen] = {}
     last_end = -10
 
@@ -335,40 +337,41 @@ def find_parties_in_body(text: str, start: int, end: int) -> list[Party]:
         if not parent:
             entry.count += 1
 
-    for m in _MENTION_FOLD_RE.finditer(folded):
-        level_key = m[1]
+    for m in _MENTION_TEXT_RE.finditer(text, start, end):
+        level_key = vocab.fold(m[1])
         at = m.end()
-        got = _place_name(body, at)
+        got = _place_name(text, at)
         if got is None:
             continue
         name, name_end = got
         level = _BODY_LEVELS[level_key]
         mention: tuple[str, str, int] | None
         if level_key == "khu tu tri":
-            full = re.match(r"[^,;()]+", body[m.start() :])
+            full = re.compile(r"[^,;()]+").match(text, m.start(), end)
             label_text = _NAME_END_RE.split(full[0] if full else "")[0].strip()
-            mention = (label_text, _country(label_text, body[m.start() : m.start() + 120]) or "CN", 1)
+            mention = (label_text, _country(label_text, text[m.start() : m.start() + 120]) or "CN", 1)
             name_end = m.start() + len(label_text)
         else:
-            mention = _mention(level, name, body[name_end:])
+            mention = _mention(level, name, text[name_end : name_end + 60])
         if mention is None:
             continue
-        before = body[max(0, m.start() - 3) : m.start()]
+        before = text[max(start, m.start() - 3) : m.start()]
         parent = before.endswith(("(", ", ")) and m.start() - last_end <= 3
         add(*mention, m.start(), name_end, parent)
         last_end = name_end
-    for m in _PLURAL_RE.finditer(folded):
-        level = _BODY_LEVELS[m[1]]
-        rest = body[m.end() : m.end() + 160]
+    for m in _PLURAL_TEXT_RE.finditer(text, start, end):
+        level = _BODY_LEVELS[vocab.fold(m[1])]
+        rest = text[m.end() : min(end, m.end() + 160)]
         paren = re.match(r"[^()\n]{0,30}?\(([^)]+)\)", rest)
         listed = paren[1] if paren else re.match(r"[^.;:()\n]*", rest)[0]  # type: ignore[index]
+        around = text[max(start, m.start() - 300) : min(end, m.end() + 300)]
         for piece in re.split(r",|\s+-\s+|\s+–\s+|\s+và\s+", listed):
             got = _place_name(piece.strip(), 0)
             if got is None or got[0] != piece.strip():
                 continue
             mention = _mention(level, got[0], "")
             if mention is None and paren:
-                mention = (f"{level} {got[0]}", _hint_country(rest) or _hint_country(body) or "", _TIER[level])
+                mention = (f"{level} {got[0]}", _hint_country(rest) or _hint_country(around) or "", _TIER[level])
             if mention is not None and mention[1]:
                 add(*mention, m.start(), m.end(), False)
     mentioned = [v for v in found.values() if v.count > 0]
@@ -381,10 +384,13 @@ def find_parties_in_body(text: str, start: int, end: int) -> list[Party]:
     home = home or [v for v in mentioned if v.country == "VN"]
     sides = [max(home, key=lambda v: (v.count, -v.first))] if home else []
     sides += sorted(partners, key=lambda v: v.first)
-    return [Party(v.label, v.country, (start + v.first, start + v.first)) for v in sides]
+    return [Party(v.label, v.country, (v.first, v.first)) for v in sides]
 
 
 _LEVEL_PREFIX_RE = re.compile(r"^(?:khu tu tri(?: dan toc \w+)?|thanh pho|thi xa|tinh|huyen|chau|quan)\s+")
+
+
+_SPELLING_WINDOW = 200_000
 
 
 def most_printed(parties: list[Party], text: str) -> list[Party]:
@@ -393,6 +399,7 @@ def most_printed(parties: list[Party], text: str) -> list[Party]:
     if not parties:
         return []
     out = []
+    text = text[:_SPELLING_WINDOW]  # spellings are counted where parties are named: the opening pages
     folded = fold_same_length(text)
     for p in parties:
         loc = vocab.lookup_locality(p.name, fuzzy=False)

@@ -50,17 +50,23 @@ def _fold_cached(text: str) -> str:
 _SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|[;\n]")
 
 
-def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Spans of the sentences of ``text`` (ends at ". " / ";" / line end), offset by ``start``."""
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences (ends at ". " / ";" / line end). With ``end``, of ``text[start:end]``
+    read in place, spans in ``text``; without it, of ``text`` offset by ``start`` (old form)."""
+    if end is None:
+        return [(start + a, start + b) for a, b in sentences(text, 0, len(text))]
     spans = []
-    begin = 0
-    for m in _SENTENCE_END_RE.finditer(text):
-        if text[begin : m.start()].strip():
-            spans.append((start + begin, start + m.start()))
+    begin = start
+    for m in _SENTENCE_END_RE.finditer(text, start, end):
+        if not _BLANK_RE.fullmatch(text, begin, m.start()):
+            spans.append((begin, m.start()))
         begin = m.end()
-    if text[begin:].strip():
-        spans.append((start + begin, start + len(text)))
+    if not _BLANK_RE.fullmatch(text, begin, end):
+        spans.append((begin, end))
     return spans
+
+
+_BLANK_RE = re.compile(r"\s*")
 
 
 def trie_pattern(words: list[str] | set[str]) -> str:
