@@ -366,9 +366,21 @@ def fix_legacy(text: str) -> str:
     """
     if not _LATIN1_RE.search(text):
         return text
+    # Most text holds no line a legacy reading clearly fixes: find that out line by line, in place,
+    # before splitting the whole text (a 20 MB file must not be held twice over for nothing).
+    if not any(_is_anchor(m[0]) for m in _LINE_RE.finditer(text) if _CANDIDATE_RE.match(m[0])):
+        return text
     lines = text.split("\n")
     fixed = fix_legacy_lines(lines)
     return text if fixed == lines else "\n".join(fixed)
+
+
+_LINE_RE = re.compile(r"[^\n]+")
+
+
+def _is_anchor(line: str) -> bool:
+    best, gain, _possible = _judge(line)
+    return len(best) == 1 and gain >= _STRONG
 
 
 # ---------------------------------------------------------------------------------------------

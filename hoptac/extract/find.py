@@ -8,6 +8,7 @@ money, and task timings. Patterns run on a same-length diacritic fold of the tex
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
@@ -109,9 +110,10 @@ NUMBER_RE = re.compile(
 )
 
 
-def find_numbers(text: str, start: int = 0, pos: int = 0) -> list[Found]:
-    """Document numbers and symbols as printed, from ``text[pos:]``; spans offset by ``start``."""
-    return [Found(m[1], (start + m.start(1), start + m.end(1))) for m in NUMBER_RE.finditer(text, pos)]
+def find_numbers(text: str, start: int = 0, pos: int = 0) -> Iterator[Found]:
+    """Document numbers and symbols as printed, from ``text[pos:]``, one at a time; spans offset by
+    ``start``."""
+    return (Found(m[1], (start + m.start(1), start + m.end(1))) for m in NUMBER_RE.finditer(text, pos))
 
 
 _MONEY_RE = re.compile(

@@ -85,10 +85,13 @@ def _is_caps(text: str) -> bool:
 
 def _cells(line: Line) -> list[tuple[str, int]]:
     """The text pieces of a header line: a table row gives one piece per cell."""
-    t = line.text
+    return _pieces(line.text)
+
+
+def _pieces(t: str) -> list[tuple[str, int]]:
     if t.endswith(" |") and not t.startswith("|"):
-        t = "|" + t  # a cell pasted with only its closing bar
-        return [(c, o - 1) for c, o in _cells(Line(line.index, line.start - 1, line.end, t))]
+        # A cell pasted with only its closing bar.
+        return [(c, o - 1) for c, o in _pieces("|" + t)]
     if t.startswith("|") and t.endswith("|"):
         out = []
         pos = 1

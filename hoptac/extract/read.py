@@ -169,7 +169,7 @@ def _strerror(exc: BaseException) -> str:
 
 
 def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
-    if not data.strip():
+    if not data or data.isspace():  # no copy of the bytes, as data.strip() would make
         raise ReadError(source, "tệp rỗng")
     encoding: str | None = None
     scanned: OcrText | None = None
@@ -196,7 +196,7 @@ def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
             text = scanned.text
             if not text.strip():
                 raise ReadError(source, "tệp PDF không có lớp chữ và OCR không nhận ra chữ nào") from None
-    if not text.strip():
+    if not text or text.isspace():
         raise ReadError(source, "tệp rỗng (không có chữ)")
     return RawDocument(name, fmt, text, encoding, scanned)
 

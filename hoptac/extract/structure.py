@@ -19,10 +19,17 @@ __all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
 
 @dataclass(frozen=True, slots=True)
 class Line:
+    """One line of the cleaned text. Its text is sliced from the document when asked for, so a
+    long document's lines do not hold it a second time."""
+
     index: int
     start: int
     end: int
-    text: str
+    source: str  # the whole cleaned text (shared), or this line's own text when ``start`` is -1
+
+    @property
+    def text(self) -> str:
+        return self.source if self.start < 0 else self.source[self.start : self.end]
 
     @property
     def span(self) -> Span:
@@ -116,10 +123,15 @@ def section_kind(title: str) -> str:
 def _lines(text: str) -> list[Line]:
     out = []
     pos = 0
-    for i, raw in enumerate(text.split("\n")):
-        out.append(Line(i, pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return out
+    end = len(text)
+    i = 0
+    while True:
+        nl = text.find("\n", pos)
+        stop = end if nl < 0 else nl
+        out.append(Line(i, pos, stop, text))
+        if nl < 0:
+            return out
+        pos, i = nl + 1, i + 1
 
 
 def _is_caps(text: str) -> bool:

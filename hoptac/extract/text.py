@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 
 __all__ = ["fold_char", "fold_same_length", "sentences"]
@@ -50,20 +51,19 @@ def _fold_cached(text: str) -> str:
 _SENTENCE_END_RE = re.compile(r"\.(?=\s|$)|[;\n]")
 
 
-def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Spans of the sentences (ends at ". " / ";" / line end). With ``end``, of ``text[start:end]``
-    read in place, spans in ``text``; without it, of ``text`` offset by ``start`` (old form)."""
+def sentences(text: str, start: int = 0, end: int | None = None) -> Iterator[tuple[int, int]]:
+    """Spans of the sentences (ends at ". " / ";" / line end), one at a time. With ``end``, of
+    ``text[start:end]`` read in place, spans in ``text``; without it, of ``text`` offset by ``start``."""
     if end is None:
-        return [(start + a, start + b) for a, b in sentences(text, 0, len(text))]
-    spans = []
+        yield from ((start + a, start + b) for a, b in sentences(text, 0, len(text)))
+        return
     begin = start
     for m in _SENTENCE_END_RE.finditer(text, start, end):
         if not _BLANK_RE.fullmatch(text, begin, m.start()):
-            spans.append((begin, m.start()))
+            yield begin, m.start()
         begin = m.end()
     if not _BLANK_RE.fullmatch(text, begin, end):
-        spans.append((begin, end))
-    return spans
+        yield begin, end
 
 
 _BLANK_RE = re.compile(r"\s*")
