@@ -128,7 +128,7 @@ def test_report_form(browser: Any, demo: str, tmp_path: Path, size: str) -> None
 def test_partner_page(browser: Any, demo: str, tmp_path: Path, size: str) -> None:
     page = _page(browser, demo, "canbo", size)
     page.goto(demo + "/partners/")
-    page.locator("a", has_text="huyện Malypho").first.click()
+    page.locator("a", has_text="huyện Ma Lì Pha").first.click()
     page.wait_for_selector("#native-name")
     names = page.inner_text("#native-name")
     assert "麻栗坡" in names and "Malipo" in names
@@ -155,7 +155,7 @@ def test_graph(browser: Any, demo: str, tmp_path: Path, size: str) -> None:
     if size == "phone":  # the list first; the graph one tap away
         assert page.locator("#graph-list").is_visible() and not page.locator("#graph-box").is_visible()
         row = page.locator("#graph-list li", has_text="huyện Vị Xuyên").first
-        assert "huyện Malypho" in row.inner_text()
+        assert "huyện Ma Lì Pha" in row.inner_text()
         _fits(page)
         _shot(page, tmp_path, "graph-list-phone")
         page.click("#show-graph")
@@ -165,7 +165,7 @@ def test_graph(browser: Any, demo: str, tmp_path: Path, size: str) -> None:
     linked = page.evaluate(
         """() => { const cy = window.hoptacGraph;
         const a = cy.nodes().filter(n => n.data('label') === 'huyện Vị Xuyên');
-        const b = cy.nodes().filter(n => n.data('label') === 'huyện Malypho');
+        const b = cy.nodes().filter(n => n.data('label') === 'huyện Ma Lì Pha');
         return a.length === 1 && b.length === 1 && a.edgesWith(b).length === 1; }"""
     )
     assert linked, "Vị Xuyên and Malypho are not connected"

@@ -75,7 +75,7 @@ def test_environment_is_honoured(tmp_path: Path) -> None:
     run = [sys.executable, "-m", "hoptac"]
     subprocess.run([*run, "ingest", "-q", str(SAMPLES / f"{SEED_000}.txt")], env=env, cwd=ROOT, check=True, timeout=300)
     done = subprocess.run(
-        [*run, "search", "Théa", "thuan", "--json"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        [*run, "search", "Bảo", "Lạc", "--json"], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
     )
     assert done.returncode == 0, done.stderr
     hits = json.loads(done.stdout)["hits"]

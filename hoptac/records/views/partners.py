@@ -376,6 +376,13 @@ def graph_data(user: Any, limit: int = 60) -> dict[str, Any]:
             if label and not edge["label"]:
                 edge["label"] = label
 
+    # The Vietnamese side signs agreements but is no partner: its co-signatories are the local nodes.
+    local_ids: dict[str, str] = {}
+    for ag in agreements:
+        for name in ag.cosignatories or []:
+            node = local_ids.setdefault(name, f"l{len(local_ids)}")
+            nodes.setdefault(node, {"id": node, "label": name, "kind": "local", "url": ""})
+            link(node, f"a{ag.pk}")
     for ag in agreements:
         for p in ag.parties.all():
             link(f"p{p.pk}", f"a{ag.pk}")
@@ -384,12 +391,16 @@ def graph_data(user: Any, limit: int = 60) -> dict[str, Any]:
             link(f"a{pl.agreement_id}", f"k{pl.pk}")
         for p in pl.partners.all():
             link(f"p{p.pk}", f"k{pl.pk}")
+    cosigned = {ag.pk: ag.cosignatories or [] for ag in agreements}
     for e in events:
         parties = list(e.parties.all())
         label = f"{e.get_kind_display()} {vn_date(e.date or e.date_text)}".strip()
         for i, a in enumerate(parties):
             for b in parties[i + 1 :]:
                 link(f"p{a.pk}", f"p{b.pk}", label)
+            # The talks of a Vietnamese locality with its partner, when the event's agreement names it.
+            for name in cosigned.get(e.agreement_id or 0, []):
+                link(local_ids[name], f"p{a.pk}", label)
     used = {end for edge in edges.values() for end in (edge["source"], edge["target"])}
     shown = [n for n in nodes.values() if n["id"] in used or n["kind"] != "local"]
     neighbours: dict[str, list[dict[str, Any]]] = {n["id"]: [] for n in shown}
