@@ -476,3 +476,8 @@ IV. TỔ CHỨC THỰC HIỆN
 1. Sở Ngoại vụ theo dõi, đôn đốc việc thực hiện Kế hoạch.
 """
     assert sorted(_tasks(body)) == ["II.1", "V.1"]
+
+
+def test_a_clock_is_no_budget() -> None:
+    text = HEADER + "II. NỘI DUNG\n1. Mua 01 đồng hồ treo tường cho phòng họp; kinh phí 5.000.000 đồng.\n"
+    assert [b["amount"] for b in extract_text(text).to_dict()["budget"]] == [5_000_000]

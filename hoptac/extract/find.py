@@ -136,7 +136,8 @@ def find_money(text: str, start: int = 0, end: int | None = None) -> list[tuple[
             amount = int(round(float(digits.replace(".", "").replace(",", ".")) * _SCALE[scale]))
         else:
             amount = int(re.sub(r"[.,]", "", digits))
-        if amount > 0:
+        # "01 đồng hồ" is a clock, not one đồng: a sum of money below a thousand đồng is no budget.
+        if amount >= 1000:
             out.append((amount, (m.start(), m.end())))
     return out
 
