@@ -72,3 +72,10 @@ def test_merge_mistakes_are_messages_and_change_nothing(login: Any, world: World
     assert login("viewer").post(url, {"into": world.sngv.pk, "confirm": "on"}).status_code == 403
     assert login("outsider").post(url, {"into": world.sngv.pk, "confirm": "on"}).status_code in (403, 404)
     assert Agency.objects.filter(pk=dup.pk).exists()
+
+
+def test_the_agency_page_title_is_its_name_only(login: Any, world: World) -> None:
+    """The merge form sits in the page, not in its <title>."""
+    html = login("officer").get(reverse("agency_detail", args=[world.soyte.pk])).content.decode()
+    title = html.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert world.soyte.name in title and "<form" not in title
