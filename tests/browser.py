@@ -76,3 +76,15 @@ def served(env: dict[str, str], *options: str) -> Iterator[str]:
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@contextlib.contextmanager
+def set_up_and_served(setup: str, data_dir: Path) -> Iterator[str]:
+    """A fresh data folder prepared by ``setup`` (Python run in its own process), then served."""
+    require_chromium()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    env["HOPTAC_DATA_DIR"] = str(data_dir)
+    env["HOPTAC_SECRET_KEY"] = "browser-test-secret-key-0123456789abcdefghij"
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True, timeout=300)
+    with served(env) as url:
+        yield url

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.browser import ARGS, CHROMIUM, require_chromium, served
+from tests.browser import ARGS, CHROMIUM, set_up_and_served
 from tests.records.conftest import ROOT
 
 PASSWORD = "mat-khau-trinh-duyet"
@@ -43,12 +41,7 @@ Profile.objects.update_or_create(user=user, defaults={{"office": office, "role":
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: Any) -> Iterator[str]:
-    require_chromium()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
-    env["HOPTAC_DATA_DIR"] = str(tmp_path_factory.mktemp("served"))
-    env["HOPTAC_SECRET_KEY"] = "browser-test-secret-key-0123456789abcdefghij"
-    subprocess.run([sys.executable, "-c", SETUP], env=env, check=True, timeout=300)
-    with served(env) as url:
+    with set_up_and_served(SETUP, tmp_path_factory.mktemp("served")) as url:
         yield url
 
 
