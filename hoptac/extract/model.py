@@ -147,6 +147,8 @@ class Extraction:
     references: tuple[Reference, ...] = ()
     events: tuple[Event, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    # Words repaired from OCR damage: (start, end) in ``text`` and the word as printed.
+    repairs: tuple[tuple[int, int, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``hoptac-extraction/1`` JSON object, with spans as extra fields."""

@@ -246,4 +246,5 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         references=tuple(references),
         events=tuple(events),
         agreements=tuple(agreements),
+        repairs=tuple((r.start, r.end, r.original) for r in cleaned.repairs),
     )

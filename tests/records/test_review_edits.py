@@ -194,3 +194,15 @@ def test_an_agreement_left_unticked_is_not_recorded(login: Any, world: World) ->
     url, _extraction, data = bad
     r = client.post(url, {**data, "agreements-0-parties": "Tỉnh ủy Cao Bằng (VN)", "agreements-0-signed": "2022"})
     assert r.status_code == 400 and "ít nhất một bên nước ngoài" in r.content.decode()
+
+
+def test_the_review_shows_repaired_ocr_words_beside_the_printed_ones(login: Any, world: World) -> None:
+    """Sample 000 is an OCR'd plan: its repaired words are listed with the word as printed, in context."""
+    from hoptac.records.ingest import ingest_path
+    from tests.records.conftest import SEED_000
+
+    doc = ingest_path(SAMPLES / f"{SEED_000}.txt", world.bg).document
+    html = login("officer").get(reverse("document_review", args=[doc.pk])).content.decode()
+    table = html.split('id="repairs"', 1)[1].split("</details>", 1)[0]
+    assert "<td data-label=\"Bản sửa\">Lạc</td>" in table and "<del>Lac</del>" in table
+    assert "Bảo Lạc" in doc.text and "Bao Lac" not in doc.text  # the repaired reading is what is stored

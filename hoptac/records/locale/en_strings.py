@@ -454,8 +454,17 @@ EN = {
     "%(item)s: tên cơ quan quá dài (tối đa %(n)s ký tự mỗi cơ quan).": (
         "%(item)s: an agency name is too long (at most %(n)s characters each)."
     ),
+    "Văn bản trên đã được sửa; cột «Bản in» là chữ đọc được từ bản scan. Nếu bản sửa sai, hãy sửa lại trong các ô bên cạnh.": (
+        "The text above is repaired; the «As printed» column is what was read from the scan. Where a repair is"
+        " wrong, correct it in the fields beside."
+    ),
+    "Bản sửa": "Repaired",
+    "Bản in": "As printed",
+    "Trong câu": "In context",
+    "và %(n)s chữ khác.": "and %(n)s more words.",
 }
 PLURALS = {
+    "%(n)s chữ được sửa lỗi nhận dạng (OCR)": ("%(n)s word repaired from OCR damage", "%(n)s words repaired from OCR damage"),
     '%(n)s nhiệm vụ': ('%(n)s task', '%(n)s tasks'),
     "%(n)s mã đang dùng.": ("%(n)s token in use.", "%(n)s tokens in use."),
     "%(n)s kỳ quá hạn": ("%(n)s overdue occurrence", "%(n)s overdue occurrences"),

@@ -175,7 +175,26 @@ def review_context(extraction: dict[str, Any], text: str, office: Any) -> dict[s
         "doc_date": due_display((extraction.get("document") or {}).get("date")),
         "doc_signers": "\n".join((extraction.get("document") or {}).get("signers") or []),
         "period": extraction.get("period") or {},
+        # Words read from OCR damage: the repaired reading beside the printed one, in its line.
+        "repairs": [
+            {**r, "context": _line_around(text, r["span"])}
+            for r in (extraction.get("repairs") or [])[:MAX_REPAIRS_SHOWN]
+            if isinstance(r, dict) and isinstance(r.get("span"), list) and len(r["span"]) == 2
+        ],
+        "repairs_more": max(0, len(extraction.get("repairs") or []) - MAX_REPAIRS_SHOWN),
     }
+
+
+MAX_REPAIRS_SHOWN = 300
+
+
+def _line_around(text: str, span: list[int]) -> str:
+    """A few words on either side of a repaired word, so the officer sees it in context."""
+    a, b = (max(0, min(int(x), len(text))) for x in span)
+    left = text.rfind("\n", 0, a) + 1
+    right = text.find("\n", b)
+    right = len(text) if right < 0 else right
+    return " ".join(text[max(left, a - 60) : min(right, b + 60)].split())
 
 
 @login_required
