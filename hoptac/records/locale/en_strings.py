@@ -454,8 +454,8 @@ EN = {
     "%(item)s: tên cơ quan quá dài (tối đa %(n)s ký tự mỗi cơ quan).": (
         "%(item)s: an agency name is too long (at most %(n)s characters each)."
     ),
-    "Văn bản trên đã được sửa; cột «Bản in» là chữ đọc được từ bản scan. Nếu bản sửa sai, hãy sửa lại trong các ô bên cạnh.": (
-        "The text above is repaired; the «As printed» column is what was read from the scan. Where a repair is"
+    "Văn bản dưới đây đã được sửa; cột «Bản in» là chữ đọc được từ bản scan. Nếu bản sửa sai, hãy sửa lại trong các ô bên cạnh.": (
+        "The text below is repaired; the «As printed» column is what was read from the scan. Where a repair is"
         " wrong, correct it in the fields beside."
     ),
     "Bản sửa": "Repaired",
