@@ -84,6 +84,11 @@ def test_timings(text: str, expected: When) -> None:
         ("Ngay 22/02/2022, huyén Bao Lac", "2022-02-22"),
         ("ngày 32/13/2020", None),
         ("năm 2024", None),
+        # The look-behinds that keep a date from starting inside a longer number or word.
+        ("15/6/2023", "2023-06-15"),
+        ("115/6/2023", None),
+        ("v.15/6/2023", None),
+        ("khongay 5 thang 9 nam 2018", "2018-09"),  # the month only: "ngay" is inside a word
     ],
 )
 def test_dates(text: str, expected: str | None) -> None:
@@ -98,6 +103,8 @@ def test_dates(text: str, expected: str | None) -> None:
         ("Số: /KH-UBND", []),
         ("Số: 16.78 ĐẾN Ngày: 22/3/22", []),
         ("tối đa 10 người/đoàn, 1/2 ngày", []),
+        ("57-KL/TW đầu dòng", ["57-KL/TW"]),
+        ("A57-KL/TW, 3.57-KL/TW, x/57-KL/TW, 123456/NĐ-CP", []),
     ],
 )
 def test_document_numbers(text: str, expected: list[str]) -> None:
@@ -125,6 +132,8 @@ def test_money(text: str, expected: list[int]) -> None:
         ("ban hành<sup>1</sup>; tiếp", "ban hành; tiếp"),
         ("<b>SỞ NGOẠI VỤ</b>", "SỞ NGOẠI VỤ"),
         ("hợp tác\n\ntoàn diện giữa", "hợp tác toàn diện giữa"),
+        ("a  b\tc \u00a0d\u3000e", "a b c d e"),
+        ("*nhấn* và x*y*, 2*3*4", "nhấn và x*y*, 2*3*4"),
         ("Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024", "Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024"),
         ("Thời gian:\n+ Năm 2023: Đón đoàn", "Thời gian:\n+ Năm 2023: Đón đoàn"),
     ],
@@ -135,7 +144,16 @@ def test_clean(raw: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("hoà", "hòa"), ("Thuỷ", "Thủy"), ("Uỷ ban", "Ủy ban"), ("khoẻ", "khỏe"), ("hoàn", "hoàn"), ("quý", "quý")],
+    [
+        ("hoà", "hòa"),
+        ("Thuỷ", "Thủy"),
+        ("Uỷ ban", "Ủy ban"),
+        ("khoẻ", "khỏe"),
+        ("hoàn", "hoàn"),
+        ("quý", "quý"),
+        ("Quỳ", "Quỳ"),
+        ("oà", "òa"),
+    ],
 )
 def test_tone_placement(text: str, expected: str) -> None:
     assert normalize_tones(text) == expected

@@ -40,7 +40,9 @@ def _build_tone_table() -> dict[str, str]:
 _TONE_TABLE = _build_tone_table()
 # Only at the end of a syllable ("hoàn" keeps its mark on a), and not after q ("quý").
 _SECONDS = "".join(sorted({pair[1] for pair in _TONE_TABLE}))
-_TONE_PAIR_RE = re.compile("(?<![qQ])([oOuU][" + _SECONDS + "])(?![^\\W\\d_])")
+# The letters come first and the look-behind after them: a pattern that opens with a look-behind
+# is tried at every position, one that opens with a character set is searched for.
+_TONE_PAIR_RE = re.compile("([oOuU][" + _SECONDS + "])(?<![qQ]..)(?![^\\W\\d_])")
 
 
 def normalize_tones(text: str) -> str:
@@ -53,11 +55,12 @@ _BLOCK_TAG_RE = re.compile(r"</?(p|div|br|tr|li|h[1-6]|table|ul|ol)\b[^>]*>", re
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}>")
 _MD_HEADING_RE = re.compile(r"^(\ue000?)\s{0,3}#{1,6}\s+", re.MULTILINE)
 _MD_STRONG_RE = re.compile(r"\*\*|__")
-_MD_EM_RE = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+_MD_EM_RE = re.compile(r"\*(?<![\w*]\*)(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_BULLET_RE = re.compile(r"^([ \t]*)\*[ \t]+", re.MULTILINE)
 # Only what needs changing: runs of spaces and the other kinds of space (a lone " " stays).
-_SPACES_RE = re.compile(r" {2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000][ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]*")
+_SPACE = "\t\u00a0\u2000-\u200b\u202f\u205f\u3000"  # the spaces other than " "
+_SPACES_RE = re.compile(f"[ {_SPACE}](?:(?<=[{_SPACE}])|[ {_SPACE}]+)")
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u00ad]")
 
 # A line that starts a new block even when the line before it does not end a sentence.
@@ -156,7 +159,7 @@ class _Reflow:
 # Emphasis that runs over line ends: "**III. NHIỆM\nVỤ, GIẢI PHÁP**" is one heading.
 # Matched left to right so that markers pair up as printed.
 _WRAPPED_STRONG_RE = re.compile(r"\*\*([^*]{0,800}?)\*\*")
-_WRAPPED_EM_RE = re.compile(r"(?<![*\w])\*(?=\S)([^*]{0,800}?)(?<=\S)\*(?![*\w])")
+_WRAPPED_EM_RE = re.compile(r"\*(?<![*\w]\*)(?=\S)([^*]{0,800}?)(?<=\S)\*(?![*\w])")
 _EMPHASIS_RE = re.compile(r"\*\*[^*\n]*\*\*|(?<![*\w])\*(?=\S)[^*\n]+?(?<=\S)\*(?![*\w])|__[^_\n]+__")
 # What may stand outside the emphasis of a heading line: its numbering and punctuation.
 _LABEL_OR_PUNCT_RE = re.compile(r"^[^\w]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]?)?[^\w]*$")
@@ -189,9 +192,8 @@ def _mark_headings(text: str) -> str:
     text = _WRAPPED_EM_RE.sub(_unwrap, text)
     out = []
     for line in text.split("\n"):
-        if line.startswith("|"):
-            pass
-        elif ("*" in line or "__" in line) and _is_emphasised(line) or _MD_HEADING_LINE_RE.match(line):
+        emphasised = ("*" in line or "__" in line) and _is_emphasised(line)
+        if not line.startswith("|") and (emphasised or "#" in line[:4] and _MD_HEADING_LINE_RE.match(line)):
             line = HEADING_MARK + line
         out.append(line)
     return "\n".join(out)

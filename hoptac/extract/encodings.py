@@ -379,6 +379,9 @@ _LINE_RE = re.compile(r"[^\n]+")
 
 
 def _is_anchor(line: str) -> bool:
+    _valid, invalid, stray = _counts(line)
+    if not invalid and not stray:
+        return False  # nothing is wrong with the line as it is: no reading can gain on it
     best, gain, _possible = _judge(line)
     return len(best) == 1 and gain >= _STRONG
 

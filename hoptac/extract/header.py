@@ -17,7 +17,7 @@ from hoptac.extract import vocab
 from hoptac.extract.find import NUMBER_RE, find_dates
 from hoptac.extract.model import DocumentInfo, Named
 from hoptac.extract.structure import Layout, Line
-from hoptac.extract.text import fold_same_length
+from hoptac.extract.text import fold_same_length, is_caps
 from hoptac.extract.words import document_kinds, symbol_kinds
 
 __all__ = ["Header", "read_header"]
@@ -75,12 +75,7 @@ def _kind_of_caps_line(folded: str) -> tuple[str, str] | None:
 
 
 def _is_caps(text: str) -> bool:
-    if text.isupper():
-        return sum(c.isalpha() for c in text[:6]) >= 2
-    if len(text) > 200:
-        return False  # a long line with lower case is prose
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.85 * len(letters)
+    return is_caps(text, 0.85)
 
 
 def _cells(line: Line) -> list[tuple[str, int]]:
@@ -209,13 +204,14 @@ def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
         text = line.text.strip()
         if not text:
             continue
-        folded = fold_same_length(text)
         caps = _is_caps(text)
-        if caps and _kind_of_caps_line(folded) and (in_zone or out):
-            break  # an attached document starts: its signers are not this one's
-        if caps and _SIGN_TITLE_RE.match(folded):
-            in_zone = True
-            continue
+        if caps:
+            folded = fold_same_length(text)
+            if _kind_of_caps_line(folded) and (in_zone or out):
+                break  # an attached document starts: its signers are not this one's
+            if _SIGN_TITLE_RE.match(folded):
+                in_zone = True
+                continue
         if not in_zone:
             continue
         name = _person(text)

@@ -24,7 +24,6 @@ import math
 import pickle
 import re
 import unicodedata
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -294,15 +293,11 @@ def _word_info(w: str) -> tuple[int, int, int, int]:
     return 1, int(shaped), int(lw in valid), int(has_marks(lw))
 
 
-def _word_stats(words: Iterable[str]) -> tuple[int, int, int, int]:
+def _word_stats(words: list[str]) -> tuple[int, int, int, int]:
     """(words, Vietnamese-shaped when folded, valid accented syllables, carrying diacritics)."""
-    n = shaped = good = marked = 0
-    for w in words:
-        a, b, c, d = _word_info(w)
-        n += a
-        shaped += b
-        good += c
-        marked += d
+    if not words:
+        return 0, 0, 0, 0
+    n, shaped, good, marked = map(sum, zip(*map(_word_info, words), strict=True))
     return n, shaped, good, marked
 
 
@@ -315,7 +310,11 @@ def is_damaged(paragraph: str, lenient: bool = False) -> bool:
     """
     if not _syllables():
         return False
-    n, shaped, good, marked = _word_stats(WORD_RE.findall(paragraph))
+    return _damaged_words(WORD_RE.findall(paragraph), lenient)
+
+
+def _damaged_words(words: list[str], lenient: bool = False) -> bool:
+    n, shaped, good, marked = _word_stats(words)
     if n < (2 if lenient else 4) or shaped < 0.6 * n:
         return False
     if good < 0.8 * n:
@@ -326,14 +325,16 @@ def is_damaged(paragraph: str, lenient: bool = False) -> bool:
 def is_damaged_document(lines: list[str], sample: int = 1200) -> bool:
     """Whether a third or more of the document's words are in damaged paragraphs (judged on its
     first ``sample`` words: a scan is damaged throughout)."""
+    if not _syllables():
+        return False
     total = damaged = 0
     for line in lines:
         if total >= sample:
             break
-        n = len(WORD_RE.findall(line))
-        total += n
-        if is_damaged(line):
-            damaged += n
+        words = WORD_RE.findall(line)
+        total += len(words)
+        if _damaged_words(words):
+            damaged += len(words)
     return total > 0 and damaged * 3 >= total
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from hoptac.extract.model import Span
-from hoptac.extract.text import fold_same_length
+from hoptac.extract.text import fold_same_length, is_caps
 
 __all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
 
@@ -134,13 +134,6 @@ def _lines(text: str) -> list[Line]:
         pos, i = nl + 1, i + 1
 
 
-def _is_caps(text: str) -> bool:
-    if len(text) > 200 and not text.isupper():
-        return False  # a long line with lower case is prose, whatever its share of capitals
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 2 and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
 def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
     m = _ROMAN_RE.match(line.text)
     if not m:
@@ -150,15 +143,15 @@ def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
     # The next numeral, one skipped, or a first section printed as "II." (the site lost "I.").
     skipped = value == expected + 1 and expected > 1
     # A numeral printed again ("IV." twice) on a capital heading is numbered by its position.
-    repeated = value == expected - 1 and value > 1 and _is_caps(title)
+    repeated = value == expected - 1 and value > 1 and is_caps(title)
     if repeated:
         value = expected
     if value is None or value != expected and not (skipped or expected == 1 and value <= 3):
         return None
     # OCR'd numerals ("I1.") are only trusted on an upper-case heading.
-    if ("1" in m[1] or "l" in m[1]) and not _is_caps(title):
+    if ("1" in m[1] or "l" in m[1]) and not is_caps(title):
         return None
-    if len(title) > 120 and not _is_caps(title):
+    if len(title) > 120 and not is_caps(title):
         return None
     return _to_roman(value), title
 
@@ -169,6 +162,9 @@ def number_path(line: Line) -> tuple[tuple[str, ...], int] | None:
         raw = m[1] or m[2]
         return tuple(str(int(p)) for p in raw.split(".")), m.end()
     return None
+
+
+_SEPARATOR_CELL_RE = re.compile(r":?-{2,}:?|")
 
 
 def _table_row(line: Line) -> tuple[tuple[str, Span], ...] | None:
@@ -183,7 +179,7 @@ def _table_row(line: Line) -> tuple[tuple[str, Span], ...] | None:
         s = line.start + pos + lead
         cells.append((value, (s, s + len(value))))
         pos += len(raw) + 1
-    if all(re.fullmatch(r":?-{2,}:?|", c[0]) for c in cells):
+    if all(_SEPARATOR_CELL_RE.fullmatch(c[0]) for c in cells):
         return ()  # a Markdown separator row
     return tuple(cells)
 
@@ -211,10 +207,12 @@ def _table_from_cells(cells: list[Line]) -> Table | None:
 
 
 _END_FIRST = frozenset("NnTtKkQq")
+# What a section (I., PHỤ LỤC), a numbered item (1., 1.2.) or an OCR'd numeral ("l1.") starts with.
+_STRUCTURAL_FIRST = frozenset("0123456789IVXl1Pp")
 
 
 def _is_appendix(text: str) -> bool:
-    return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and _is_caps(text)
+    return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and is_caps(text)
 
 
 def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
@@ -240,14 +238,16 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
     stack: list[Item] = []
     expected = 1
     table_lines: list[Line] = []
+    table_rows: list[tuple[tuple[str, Span], ...]] = []
     first_section = end
 
     def flush_table() -> None:
         if table_lines:
-            rows = tuple(r for r in (_table_row(x) for x in table_lines) if r)
+            rows = tuple(r for r in table_rows if r)
             if rows:
                 current.tables.append(Table(rows, tuple(table_lines)))
             table_lines.clear()
+            table_rows.clear()
 
     # Without Roman sections, upper-case top-level items ("2. NỘI DUNG") are the sections.
     arabic_sections = not any(_PLAIN_ROMAN_RE.match(x.text) for x in lines[:end])
@@ -267,10 +267,17 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
                 continue
         if not line.text:
             continue
-        if _table_row(line) is not None:
+        row = _table_row(line)
+        if row is not None:
             table_lines.append(line)
+            table_rows.append(row)
             continue
         flush_table()
+        first = line.text[:2]
+        if first[0] not in _STRUCTURAL_FIRST and first[1:] != ")":
+            # Most lines are prose: no section, appendix or item can start with their first letter.
+            (stack[-1].body if stack else current.lines).append(line)
+            continue
         roman = _roman_heading(line, expected)
         if current.kind == "appendix" and roman is not None:
             roman = None  # Roman groups inside an appendix are not sections of the plan
@@ -289,7 +296,7 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
         if arabic_sections and numbered is not None and len(numbered[0]) == 1:
             title = line.text[numbered[1] :]
             kind = section_kind(title)
-            if _is_caps(title) and kind != "other":
+            if is_caps(title) and kind != "other":
                 current = Section(numbered[0][0], line, kind, arabic=True)
                 sections.append(current)
                 stack = []

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["fold_char", "fold_same_length", "sentences"]
+__all__ = ["fold_char", "fold_same_length", "is_caps", "sentences"]
 
 
 def fold_char(ch: str) -> str:
@@ -18,6 +18,17 @@ def fold_char(ch: str) -> str:
         return ch.lower()
     base = unicodedata.normalize("NFD", ch)[0].lower()
     return base if len(base) == 1 else ch
+
+
+def is_caps(text: str, share: float = 0.8) -> bool:
+    """Whether ``text`` is printed in capitals: at least ``share`` of its letters, two letters at
+    least. A long line with lower case is prose, whatever its share of capitals."""
+    if text.isupper():
+        return sum(map(str.isalpha, text)) >= 2
+    if len(text) > 200:
+        return False
+    letters = sum(map(str.isalpha, text))
+    return letters >= 2 and sum(map(str.isupper, text)) >= share * letters
 
 
 def _fold_table() -> dict[int, str]:
