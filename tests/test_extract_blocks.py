@@ -52,6 +52,12 @@ def _tasks(body: str) -> dict[str, dict]:
         ("I. MỤC ĐÍCH,\nYÊU CẦU\n1. Mục đích", ["I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích"], []),
         # Emphasis inside a sentence is not a heading.
         ("Giao **Sở Ngoại vụ** chủ trì.", ["Giao Sở Ngoại vụ chủ trì."], []),
+        # An italic label closed after its colon's space, wrapped mid-word: one plain label line.
+        (
+            "- Nâng cao kiến thức.\n\n*Đơn vị chủ trì tham mưu thực\nhiện: *Sở Tư pháp.",
+            ["- Nâng cao kiến thức.", "Đơn vị chủ trì tham mưu thực hiện: Sở Tư pháp."],
+            [],
+        ),
     ],
 )
 def test_clean_blocks(raw: str, lines: list[str], headings: list[int]) -> None:
@@ -237,10 +243,51 @@ def test_item_tree_and_tables(ref: str, title: str, lead: list[str], support: li
         ("Sở Khoa học và Công nghệ Sở Công Thương", ["Sở Khoa học và Công nghệ", "Sở Công Thương"]),
         ("Báo và Phát thanh, Truyền hình tỉnh", ["Báo và Phát thanh, Truyền hình tỉnh"]),
         ("Sở Y tế và tổ chức thực hiện", ["Sở Y tế"]),
+        # One word is no body's name: "và" after it is inside the name.
+        ("Báo và Phát thanh Truyền hình Lai Châu", ["Báo và Phát thanh Truyền hình Lai Châu"]),
+        # A name that ends with its place is whole: the comma after it starts the next one.
+        (
+            "Bảo hiểm xã hội Thành phố, Chi nhánh Ngân hàng Chính sách xã hội Thành phố",
+            ["Bảo hiểm xã hội thành phố", "Chi nhánh Ngân hàng Chính sách xã hội thành phố"],
+        ),
     ],
 )
 def test_agency_grammar(text: str, expected: list[str]) -> None:
     assert [n.name for n in parse_agency_list(text, until_verb=False)] == expected
+
+
+PROSE_FIELDS = """**II. NHIỆM VỤ CỤ THỂ**
+
+**1. Phổ biến Luật Việc làm**
+
+- Nội dung thực hiện: Tổ chức phổ biến Luật Việc làm.
+
+- Cơ quan thực hiện: Sở Nội vụ chủ trì tham mưu Ủy ban nhân dân tỉnh ban hành Kế hoạch; Sở Tư pháp và Ủy ban nhân dân xã, phường chủ động tổ chức triển khai Luật.
+
+- Thời gian thực hiện: Năm 2025.
+
+**III. TỔ CHỨC THỰC HIỆN**
+
+**1. Đề nghị: Hội Nông dân tỉnh, Liên minh Hợp tác xã tỉnh**
+
+a) Tuyên truyền, vận động hội viên tham gia chuyển đổi số.
+
+Nơi nhận:
+- Như trên;
+"""
+
+
+@pytest.mark.parametrize(
+    ("ref", "lead"),
+    [
+        # A "Cơ quan thực hiện:" written as prose: each clause's agencies, before its verb.
+        ("II.1", ["Sở Nội vụ", "Sở Tư pháp", "Ủy ban nhân dân các xã, phường"]),
+        # "Đề nghị:" opens an agency heading; its agencies pass to the lettered children.
+        ("III.1.a", ["Hội Nông dân tỉnh", "Liên minh Hợp tác xã tỉnh"]),
+    ],
+)
+def test_agencies_in_prose_fields_and_request_headings(ref: str, lead: list[str]) -> None:
+    assert _tasks(PROSE_FIELDS)[ref]["lead"] == lead
 
 
 @pytest.mark.parametrize(

@@ -297,6 +297,8 @@ def _split(text: str, folded: str) -> list[tuple[int, int, str]]:
         i = m.start()
         if depth > 0 or any(a <= i < b for a, b in protected):
             continue
+        if ch not in ",;" and len(text[begin:i].split()) == 1 and text[begin:i].strip()[:1].isupper():
+            continue  # no body is named by one word: "Báo và Phát thanh, Truyền hình …" is one name
         pieces.append((begin, i, sep))
         begin, sep = m.end(), ch if ch in ",;" else "va"
     pieces.append((begin, len(text), sep))
@@ -432,6 +434,9 @@ def _tail_end(text: str, folded: str, pos: int, end: int) -> int:
     return pos
 
 
+# A name that ends with its place ("… Thành phố", "… tỉnh Lai Châu") is whole: a comma after it
+# starts the next name, not a second part of this one.
+_ENDS_AT_PLACE_RE = re.compile(r"\b(?:thanh pho|tinh|huyen|thi xa)(?:\s+\w+){0,3}$")
 _SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|phong|hội|hoi)\s*:?\s+(?=\S)", re.IGNORECASE)
 # "các cơ quan của Bộ Ngoại giao": the body the offices belong to.
 _OF_BODY_RE = re.compile(r"\s*(?:cac\s+)?(?:co quan|don vi)\s+cua\s+(?=bo\b)")
@@ -536,7 +541,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             name = printed
         elif shared:
             name = f"{shared} {printed}"
-        elif out and sep == "," and printed[:1].isupper():
+        elif out and sep == "," and printed[:1].isupper() and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0])):
             # A comma inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn").
             prev_name, pa, _ = out[-1]
             out[-1] = (prev_name + ", " + printed, pa, b)

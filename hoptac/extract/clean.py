@@ -184,10 +184,20 @@ def _is_emphasised(line: str) -> bool:
     return len(_LETTER_RE.findall(emphasised, 0, 80)) > 3
 
 
+# An emphasised label whose closing marker follows the space after its colon ("*Đơn vị chủ trì
+# thực\nhiện: *Sở Tư pháp", a converter's habit): the label, on one line, without its markers.
+_LABEL_EM_RE = re.compile(r"\*(?<![\w*]\*)(?=\S)([^*\n]{1,80}?(?:\n[^*\n]{1,80}?)?:)[ \t]\*(?!\*)")
+
+
+def _plain_label(m: re.Match[str]) -> str:
+    return m[1].replace("\n", " ") + " "
+
+
 def _mark_headings(text: str) -> str:
     """Joins emphasis spans wrapped over lines and marks the lines that are all emphasis."""
     if "*" not in text and "__" not in text and "#" not in text:
         return text
+    text = _LABEL_EM_RE.sub(_plain_label, text)
     text = _WRAPPED_STRONG_RE.sub(_unwrap, text)
     text = _WRAPPED_EM_RE.sub(_unwrap, text)
     out = []

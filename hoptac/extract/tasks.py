@@ -30,7 +30,8 @@ _SCHEDULE_RE = re.compile(r"^[-+•]?\s*nam\s+((?:19|20)\d{2})\s*:")
 # "phối hợp với Y", and "phối hợp Y" without "với" (RULES 4).
 _SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tich cuc\s+)?(?:v\S{1,3}(?=\s)|(?=\S))")
 _LEAD_RE = re.compile(r"\bch[uiy]\s+tri\b")
-_REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s+")
+_REQUEST_WORD_RE = re.compile(r"de nghi|giao|yeu cau")
+_REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s*:?\s+")
 # "Hằng năm, …", "Định kỳ hằng năm …", "Thường xuyên …" open the item's text (RULES 5).
 _YEARLY_START_RE = re.compile(r"^\W*(?:dinh ky\s+)?h[ae]ng nam\b")
 _ONGOING_START_RE = re.compile(r"^\W*(?:thuong xuyen|lien tuc)\b")
@@ -46,6 +47,22 @@ class _Labels:
 
 def _item_lines(item: Item) -> list[Line]:
     return [item.heading, *item.body]
+
+
+_CLAUSE_END_RE = re.compile(r";|\.(?=\s|$)")
+
+
+def _label_agencies(text: str, value_at: int, line_start: int) -> list[Named]:
+    """The agencies of a "Cơ quan thực hiện:" value. It is usually a list; when it is prose
+    ("Sở Nội vụ chủ trì tham mưu …; Sở Tư pháp và … chủ động triển khai …") each clause names its
+    agencies before its verb."""
+    out: list[Named] = []
+    pos = value_at
+    for m in [*_CLAUSE_END_RE.finditer(text, value_at), None]:
+        end = m.start() if m else len(text)
+        out.extend(parse_agency_list(text[pos:end], line_start + pos, until_verb=True))
+        pos = m.end() if m else end
+    return out
 
 
 def _read_labels(item: Item) -> _Labels:
@@ -67,9 +84,9 @@ def _read_labels(item: Item) -> _Labels:
                 when_parts.append(value)
                 in_time = True
             elif "phoi hop" in label:
-                support.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
+                support.extend(_label_agencies(text, value_at, line.start))
             elif "chu tri" in label or "thuc hien" in label:
-                lead.extend(parse_agency_list(text[value_at:], line.start + value_at, until_verb=False))
+                lead.extend(_label_agencies(text, value_at, line.start))
             continue
         if in_time:
             sm = _SCHEDULE_RE.match(folded)
@@ -93,6 +110,8 @@ def _split_heading(item: Item) -> tuple[str, int, str]:
     text = item.heading.text[item.marker_end - item.heading.start :]
     start = item.marker_end
     colon = text.find(":")
+    if 0 < colon < 160 and _REQUEST_WORD_RE.fullmatch(fold_same_length(text[:colon]).strip(" *")):
+        colon = text.find(":", colon + 1)  # "Đề nghị: Hội Nông dân tỉnh, …": the request opens the head
     if 0 < colon < 160:
         return text[:colon], start, text[colon + 1 :].strip()
     return text, start, ""
