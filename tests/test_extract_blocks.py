@@ -528,3 +528,32 @@ IV. TỔ CHỨC THỰC HIỆN
 def test_a_clock_is_no_budget() -> None:
     text = HEADER + "II. NỘI DUNG\n1. Mua 01 đồng hồ treo tường cho phòng họp; kinh phí 5.000.000 đồng.\n"
     assert [b["amount"] for b in extract_text(text).to_dict()["budget"]] == [5_000_000]
+
+
+# -- reporting ----------------------------------------------------------------------------------
+
+
+def _reporting(body: str) -> list[tuple[str, str | None]]:
+    text = HEADER + "**I. NHIỆM VỤ**\n\n1. Tổ chức tập huấn.\n\n**II. TỔ CHỨC THỰC HIỆN**\n\n" + body
+    return [(r["to"], r["due"]) for r in extract_text(text).to_dict()["reporting"]]
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        # "để" hands the report on: the one sent to reports next, a second duty to the same recipient.
+        (
+            "1. Các sở, ngành định kỳ trước ngày 15 tháng 11 hằng năm báo cáo Ủy ban nhân dân tỉnh.\n\n"
+            "2. Các sở gửi kết quả rà soát, đề xuất sửa đổi về Sở Tư pháp để tổng hợp, báo cáo Ủy ban nhân dân tỉnh.",
+            [("Ủy ban nhân dân tỉnh", "--11-15"), ("Sở Tư pháp", None), ("Ủy ban nhân dân tỉnh", None)],
+        ),
+        # A report on a condition and a budget proposal are not duties.
+        (
+            "1. Trường hợp phát sinh khó khăn, các đơn vị báo cáo Ủy ban nhân dân tỉnh.\n\n"
+            "2. Sở Tài chính đề xuất, báo cáo Ủy ban nhân dân tỉnh bổ sung kinh phí theo quy định.",
+            [],
+        ),
+    ],
+)
+def test_report_duties(body: str, expected: list[tuple[str, str | None]]) -> None:
+    assert _reporting(body) == expected

@@ -134,6 +134,13 @@ _RECIPIENT_RE = re.compile(
     r"\b(?:bao cao|gui(?: ve)?|ve)\s+"
     r"(?=(?:uy ban|ubnd|so|bo|thuong truc|ban|tinh uy|van phong|hdnd|hoi dong|chu tich|cuc)\b)"
 )
+# Not report duties (RULES 6): reports on a condition ("Trường hợp …", "Khi …", "Nếu …") and
+# budget proposals.
+_NOT_A_DUTY_RE = re.compile(r"(?:truong hop|khi|neu|trong qua trinh)\b")
+_BUDGET_RE = re.compile(r"\b(?:kinh phi|du toan)\b")
+# "gửi kết quả rà soát … về Sở X": sending results is reporting them.
+_SENDS_RESULTS_RE = re.compile(r"\bgui\b.{0,40}\bket qua\b")
+_SO_THAT_RE = re.compile(r"(?<!\w)[đĐ]ể(?!\w)")
 _HEAD_OF_RE = re.compile(r"^(?:chu tich|giam doc|bo truong|thu truong)\s+")
 _VAGUE_RE = re.compile(r"^(?:cap co tham quyen|cac co quan|co quan|cap tren|cap uy|lanh dao)")
 _DUE_RE = re.compile(
@@ -164,13 +171,15 @@ def find_reporting(
     """
     out: dict[str, Reporting] = {}
     order: list[str] = []
-    for (a, b), actors in spans:
+    for (a, b), item_actors in spans:
         for s, e in sentences(text, a, b):
             folded = fold_same_length(text[s:e])
-            if not _REPORT_RE.search(folded):
+            if not _REPORT_RE.search(folded) or _NOT_A_DUTY_RE.match(folded.lstrip(" -+•*")):
                 continue
-            # Clauses: "để" hands the next step to someone else.
-            clause_starts = [0] + [m.start() for m in re.finditer(r"\bde\b", folded)]
+            # Clauses: "để" hands the next step to someone else: whoever was sent to reports on.
+            # (Read unfolded: folded, "đề xuất" and "đề nghị" would open clauses too.)
+            clause_starts = [0] + [m.start() - s for m in _SO_THAT_RE.finditer(text, s, e)]
+            sent_to: list[Named] = []
             for m in _RECIPIENT_RE.finditer(folded):
                 rest = text[s + m.end() : e]
                 if _VAGUE_RE.match(fold_same_length(rest)):
@@ -188,7 +197,10 @@ def find_reporting(
                 later = [c for c in clause_starts if c > m.start()]
                 clause_end = later[0] if later else len(folded)
                 clause = folded[clause_start:clause_end]
-                if not _REPORT_RE.search(clause):
+                handed_on = clause_start > 0 and bool(sent_to)
+                actors = sent_to[-1:] if handed_on else item_actors
+                sent_to = names
+                if not (_REPORT_RE.search(clause) or _SENDS_RESULTS_RE.search(clause)) or _BUDGET_RE.search(clause):
                     continue
                 dues: list[tuple[str | None, bool]] = [(None, False)]
                 dm = _DUE_RE.search(clause)
@@ -197,9 +209,11 @@ def find_reporting(
                     dates = [(int(dm[1]), int(dm[2]))] + ([(int(dm[4]), int(dm[5]))] if dm[4] else [])
                     dues = [_due(day, month, dm[3], recurring, year) for day, month in dates]
                 # A date names only the first recipient of its clause; each printed date is an entry.
+                # One entry per reporter and recipient (RULES 6): an undated mention joins the dated one.
+                pair = fold_same_length("|".join(x.name for x in actors))
                 for i, to in enumerate(names):
                     for n, (due, yearly) in enumerate(dues if i == 0 else [(None, False)]):
-                        key = fold_same_length(to.name) + (f"#{n}" if n else "")
+                        key = fold_same_length(to.name) + "@" + pair + (f"#{n}" if n else "")
                         entry = Reporting(tuple(actors), to, due, yearly, (s, e))
                         if key not in out:
                             out[key] = entry
