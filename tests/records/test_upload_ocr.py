@@ -106,6 +106,8 @@ def test_a_scan_is_read_in_the_background_once(login: Any, world: World, gate: G
     assert "rời trang này và quay lại sau" in html and ">Tải lại</a>" in html
     assert '<meta http-equiv="refresh" content="5">' in html and "records/upload_ocr.js" in html
     assert "<script>" not in html and "no-cache" in page["Cache-Control"]
+    english = client.get(review, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Recognising the text (OCR): page" in english and "You can leave this page" in english
 
     gate.open()
     assert _wait(client, review) == {"state": "done", "done": 2, "total": 2, "error": ""}
