@@ -198,3 +198,64 @@ def test_a_file_with_text_is_read_at_once_as_before(login: Any, world: World, ga
     assert _status(client, r["Location"])["state"] == "done"
     assert client.get(r["Location"]).templates[0].name == "records/review.html"
     assert gate.pages == 0
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: Any) -> Iterator[str]:
+    from tests.browser import set_up_and_served
+    from tests.records.test_browser import SETUP
+
+    with set_up_and_served(SETUP, tmp_path_factory.mktemp("served-ocr")) as url:
+        yield url
+
+
+@pytest.mark.browser
+def test_the_progress_page_in_a_browser(server: str, tmp_path: Any) -> None:
+    """Against ``hoptac serve``: the progress page polls its status (a static script, within the
+    Content-Security-Policy) and turns into the review by itself. Screenshots: desktop while the first scan is
+    read, phone while a second one waits its turn (``HOPTAC_SCREENSHOTS`` keeps them)."""
+    from pathlib import Path
+
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import ARGS, CHROMIUM
+    from tests.records.test_browser import _login
+    from tests.records.test_csp_browser import LISTEN
+
+    shots = Path(os.environ.get("HOPTAC_SCREENSHOTS") or tmp_path)
+    first, second = tmp_path / "ke-hoach-scan.pdf", tmp_path / "ke-hoach-scan-2.pdf"
+    first.write_bytes(_scan_pdf(4))
+    second.write_bytes(_scan_pdf(3))
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            context = browser.new_context(locale="vi-VN", viewport={"width": 1366, "height": 800})
+            context.add_init_script(LISTEN)
+            page = context.new_page()
+            page.set_default_timeout(30_000)
+            _login(page, server, "lan")
+            page.goto(server + "/upload/")
+            page.set_input_files("input[type=file]", str(first))
+            started = time.monotonic()
+            page.click("button[type=submit]")
+            page.wait_for_selector("#ocr-job")
+            assert time.monotonic() - started < 10
+            page.wait_for_selector("#ocr-done", timeout=60_000)  # the pages counted: the script reloaded
+            page.screenshot(path=str(shots / "upload-ocr-desktop.png"))
+
+            phone = context.new_page()
+            phone.set_viewport_size({"width": 390, "height": 844})
+            phone.goto(server + "/upload/")
+            phone.set_input_files("input[type=file]", str(second))
+            phone.click("button[type=submit]")
+            phone.wait_for_selector("#ocr-job")
+            phone.screenshot(path=str(shots / "upload-ocr-phone.png"), full_page=True)
+            assert phone.evaluate("document.documentElement.scrollWidth") <= 400
+
+            # Both turn into their reviews by themselves, the first with the text of its four pages.
+            page.wait_for_selector("#accept", timeout=240_000)
+            assert page.locator("#source").inner_text().count("KẾ HOẠCH") == 4
+            phone.wait_for_selector("#accept", timeout=240_000)
+            assert not page.evaluate("window.__csp") and not phone.evaluate("window.__csp")
+        finally:
+            browser.close()
