@@ -10,7 +10,8 @@ One job at a time on the machine, since each already reads a page per core: a se
 a lock file the server's processes share. A job waiting its turn rewrites its status every ``HEARTBEAT``
 seconds; a running one at every page. A status left unchanged for ``STALE_SECONDS`` belongs to a job that
 died with its process (a server restart): ``current`` starts it again when the review page or its status
-is asked for.
+is asked for. Two server processes that find the same dead job at the same moment may both start it: the
+second waits for the lock, then repeats the work and writes the same result.
 """
 
 from __future__ import annotations
