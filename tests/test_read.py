@@ -733,7 +733,9 @@ def test_encodings_module_exports():
     assert set(read.__all__) == {
         "DEFAULT_MAX_BYTES",
         "SUPPORTED_SUFFIXES",
+        "OcrNeeded",
         "RawDocument",
+        "ocr_deferred",
         "read_bytes",
         "read_path",
     }

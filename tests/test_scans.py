@@ -59,6 +59,21 @@ def test_image_with_vietnamese_text_reads():
     assert raw.text[raw.ocr.words[0].start : raw.ocr.words[0].end] == "ỦY"
 
 
+def test_ocr_can_be_deferred():
+    """Within ``ocr_deferred()`` a scan stops where OCR would start (the web upload reads it in the background);
+    a PDF with a text layer and a broken one are read, or refused, as ever."""
+    from hoptac.extract.read import OcrNeeded, ocr_deferred
+
+    with ocr_deferred():
+        for data, name in ((_bytes(_page(), "PNG"), "anh.png"), (_bytes(_page().convert("RGB"), "PDF"), "scan.pdf")):
+            with pytest.raises(OcrNeeded):
+                read_bytes(data, name)
+        assert "Ủy ban nhân dân" in read_bytes((FIXTURES / "vietnamese.pdf").read_bytes(), "a.pdf").text
+        with pytest.raises(ReadError, match="hỏng") as info:
+            read_bytes(b"%PDF-1.4 hong", "hong.pdf")
+        assert not isinstance(info.value, OcrNeeded)
+
+
 @needs_ocr
 def test_turned_photo_and_multipage_tiff():
     turned = _page().rotate(90, expand=True, fillcolor=255)

@@ -25,6 +25,7 @@ checked before extracting and the time budget between pages.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import dataclasses
 import io
 import itertools
@@ -41,6 +42,7 @@ import unicodedata
 import warnings
 import zipfile
 from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 from typing import Any
@@ -64,7 +66,15 @@ try:
 except ImportError:  # pragma: no cover - Windows: PDFs are read in-process there
     resource = None  # type: ignore[assignment]
 
-__all__ = ["DEFAULT_MAX_BYTES", "SUPPORTED_SUFFIXES", "RawDocument", "read_bytes", "read_path"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "SUPPORTED_SUFFIXES",
+    "OcrNeeded",
+    "RawDocument",
+    "ocr_deferred",
+    "read_bytes",
+    "read_path",
+]
 
 DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".docx", ".pdf")
@@ -164,6 +174,30 @@ def read_bytes(data: bytes, source: str, max_bytes: int = DEFAULT_MAX_BYTES) -> 
     return _read(data, source, PureWindowsPath(source).name, fmt)
 
 
+class OcrNeeded(ReadError):
+    """Raised within ``ocr_deferred()`` where reading would start OCR: the file is a scan."""
+
+
+_defer_ocr: ContextVar[bool] = ContextVar("hoptac_defer_ocr", default=False)
+
+
+@contextlib.contextmanager
+def ocr_deferred() -> Iterator[None]:
+    """Within the block, a file that needs OCR raises ``OcrNeeded`` instead of being OCR'd (which takes
+    minutes): the web upload reads every other file at once and hands scans to a background job."""
+    token = _defer_ocr.set(True)
+    try:
+        yield
+    finally:
+        _defer_ocr.reset(token)
+
+
+def _ocr(data: bytes, source: str, fmt: str) -> OcrText:
+    if _defer_ocr.get():
+        raise OcrNeeded(source, "cần nhận dạng chữ (OCR)")
+    return ocr_image(data, source) if fmt in IMAGE_FORMATS else ocr_pdf(data, source)
+
+
 def _strerror(exc: BaseException) -> str:
     return getattr(exc, "strerror", None) or type(exc).__name__
 
@@ -180,7 +214,7 @@ def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
     elif fmt == "docx":
         text = _read_docx(data, source)
     elif fmt in IMAGE_FORMATS:
-        scanned = ocr_image(data, source)
+        scanned = _ocr(data, source, fmt)
         text = scanned.text
     elif fmt in OFFICE_FORMATS:
         text = _read_docx(to_docx(data, source, fmt), source)
@@ -192,7 +226,7 @@ def _read(data: bytes, source: str, name: str, fmt: str) -> RawDocument:
                 raise
             if missing_ocr():
                 raise ReadError(source, f"tệp PDF không có lớp chữ (bản scan); {missing_ocr()}") from None
-            scanned = ocr_pdf(data, source)
+            scanned = _ocr(data, source, fmt)
             text = scanned.text
             if not text.strip():
                 raise ReadError(source, "tệp PDF không có lớp chữ và OCR không nhận ra chữ nào") from None

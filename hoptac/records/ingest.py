@@ -113,14 +113,20 @@ def ingest_bytes(
     *,
     reviewed: bool = False,
     decisions: dict[str, Any] | None = None,
+    extracted: tuple[dict[str, Any], str] | None = None,
 ) -> IngestResult:
-    """Extract and store; an already stored file (same content in this office) is returned unchanged."""
+    """Extract and store; an already stored file (same content in this office) is returned unchanged.
+
+    ``extracted``: the (extraction dict, cleaned text) already read from these bytes, which are then not
+    read again (a scan the upload's background job has OCR'd)."""
     digest = sha256(data)
     existing = Document.objects.filter(office=office, sha256=digest).first()
     if existing is not None:
         return IngestResult(existing, False)
-    ex = read_document(data, filename)
-    extraction = prepare(ex.to_dict())
+    if extracted is None:
+        ex = read_document(data, filename)
+        extracted = ex.to_dict(), ex.text
+    extraction = prepare(extracted[0])
     if decisions is not None:
         extraction = apply_decisions(extraction, decisions)
     return save_extraction(
@@ -128,7 +134,7 @@ def ingest_bytes(
         data=data,
         filename=filename,
         extraction=extraction,
-        text=ex.text,
+        text=extracted[1],
         user=user,
         reviewed=reviewed,
     )

@@ -1,4 +1,5 @@
-"""Uploads waiting for their review: ``MEDIA_ROOT/pending/<user id>/<sha256>/{name,data}``.
+"""Uploads waiting for their review: ``MEDIA_ROOT/pending/<user id>/<sha256>/{name,data}``, and for a scan
+the background OCR's ``ocr.json`` and ``result.json`` beside them (``ocr_jobs``).
 
 Each file is written under a temporary name and renamed into place, so a reader never sees half of
 it; the review checks the bytes against the digest in its URL; what is left waiting for more than
@@ -8,6 +9,7 @@ a day is removed (``hoptac manage clean_pending_uploads``, and each time ``hopta
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import tempfile
@@ -48,6 +50,10 @@ def save(user: Any, digest: str, name: str, data: bytes) -> None:
     _write(where / "name", name.encode("utf-8"))
 
 
+def exists(user: Any, digest: str) -> bool:
+    return (folder(user, digest) / "data").is_file()
+
+
 def load(user: Any, digest: str) -> tuple[str, bytes] | None:
     """(name, bytes) of a waiting upload whose bytes still have ``digest``; None otherwise."""
     where = folder(user, digest)
@@ -59,6 +65,21 @@ def load(user: Any, digest: str) -> tuple[str, bytes] | None:
     if hashlib.sha256(data).hexdigest() != digest:
         return None
     return name, data
+
+
+def write_json(user: Any, digest: str, name: str, value: Any) -> None:
+    """Write ``name`` in an upload's folder, which must still be there (one removed is not made again)."""
+    _write(folder(user, digest) / name, json.dumps(value, ensure_ascii=False).encode("utf-8"))
+
+
+def read_json(user: Any, digest: str, name: str) -> tuple[Any, float] | None:
+    """(the value, seconds since it was written) of ``name`` in an upload's folder; None if missing or unreadable."""
+    path = folder(user, digest) / name
+    try:
+        age = time.time() - path.stat().st_mtime
+        return json.loads(path.read_bytes()), age
+    except (OSError, ValueError):
+        return None
 
 
 def remove(user: Any, digest: str) -> None:

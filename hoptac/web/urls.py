@@ -39,6 +39,7 @@ urlpatterns = [
     path("documents/<id:pk>/review/", views.document_review, name="document_review"),
     path("upload/", views.upload, name="upload"),
     path("upload/<str:digest>/", views.upload_review, name="upload_review"),
+    path("upload/<str:digest>/status/", views.upload_status, name="upload_status"),
     path("events/", views.event_list, name="event_list"),
     path("graph/", views.graph, name="graph"),
     path("audit/", audit_views.audit_list, name="audit_list"),

@@ -132,6 +132,7 @@ def page_matrix(site: Site) -> dict[str, tuple[str, dict[str, int]]]:
     }
     # A pending upload is its uploader's alone: anyone else who may upload gets 404.
     out["upload_review"] = (pending_upload(None, w), {**writers, "national": 403, "admin": 404, "outsider": 404})
+    out["upload_status"] = (out["upload_review"][0] + "status/", out["upload_review"][1])  # its OCR's progress
     for name, table in AUTH_PAGES.items():
         out[name] = (reverse(name), table)
     return out

@@ -778,6 +778,7 @@ READ_ONLY = {
     "cycle_ical_agency",
     "cycle_ical_partner",
     "cycle_ical_plan",
+    "upload_status",  # the progress of a scan's OCR: files beside the pending upload, no rows
 }
 
 

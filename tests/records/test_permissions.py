@@ -157,7 +157,8 @@ def expected_get(world: World) -> dict[str, tuple[str, dict[str, int]]]:
 
 
 def test_every_page_is_in_the_matrix(world: World) -> None:
-    pages = set(expected_get(world)) | {"upload_review", "favicon"} | set(cycle_pages(world)) | TOKEN_PAGES
+    pages = set(expected_get(world)) | {"upload_review", "upload_status", "favicon"} | set(cycle_pages(world))
+    pages |= TOKEN_PAGES
     assert page_names() == pages | set(search_pages(world))
 
 
@@ -176,6 +177,7 @@ def test_read_pages(login: Any, world: World, role: str) -> None:
 def test_upload_review_page(client: Any, login: Any, world: World, role: str) -> None:
     url = pending_upload(client, world)
     r = login(role).get(url)
+    assert login(role).get(url + "status/").status_code == r.status_code  # the progress of its OCR, likewise
     expected = {
         "anonymous": 302,
         "officer": 200,

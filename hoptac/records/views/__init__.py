@@ -11,6 +11,7 @@ from hoptac.records.views.documents import (
     parse_decisions,
     upload,
     upload_review,
+    upload_status,
 )
 from hoptac.records.views.home import dashboard, dashboard_stats
 from hoptac.records.views.offices import office_edit, office_list
@@ -63,6 +64,7 @@ __all__ = [
     "task_list",
     "upload",
     "upload_review",
+    "upload_status",
     "user_edit",
     "user_list",
 ]

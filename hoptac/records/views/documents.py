@@ -10,16 +10,19 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import add_never_cache_headers
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
 
 from hoptac.errors import HoptacError
+from hoptac.extract.read import OcrNeeded, ocr_deferred
 from hoptac.files import short_name
-from hoptac.records import pending, perms
+from hoptac.records import ocr_jobs, pending, perms
 from hoptac.records.forms import (
     UploadForm,
 )
@@ -242,7 +245,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             data = f.read()
             name = short_name(Path(f.name).name, 200)
             try:
-                read_document(data, name)
+                scan = _is_scan(data, name)
             except HoptacError as exc:
                 form.add_error("file", str(exc))
             else:
@@ -253,35 +256,83 @@ def upload(request: HttpRequest) -> HttpResponse:
                     messages.info(request, _("Văn bản này đã có trong hệ thống."))
                     return redirect("document_detail", pk=existing.pk)
                 pending.save(request.user, digest, name, data)
+                if scan and office is not None:
+                    ocr_jobs.ensure(request.user, digest, retry=True)  # the review page shows its progress
                 return redirect("upload_review", digest=digest)
         status = 400
     return render(request, "records/upload.html", {"form": form}, status=status)
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
+def _is_scan(data: bytes, name: str) -> bool:
+    """Whether the file needs OCR (minutes: done in the background); any other file is read here, and a
+    file that cannot be read raises its one-line ``HoptacError``."""
+    try:
+        with ocr_deferred():
+            read_document(data, name)
+    except OcrNeeded:
+        return True
+    return False
+
+
+def _pending_office(request: HttpRequest, digest: str) -> Any:
+    """The office a pending upload is reviewed for; the upload is the user's own (its folder is per user)."""
     perms.require_edit(request.user)
     if not re.fullmatch(r"[0-9a-f]{64}", digest):
         raise Http404
     office = perms.office_of(request.user)
     if office is None:
         raise PermissionDenied(_("Quản trị toàn quốc hãy tải văn bản lên bằng tài khoản của một văn phòng."))
+    return office
+
+
+def _read_pending(request: HttpRequest, digest: str, name: str, data: bytes) -> Any:
+    """(extraction, text, whether a background job read it) of a pending upload; instead, while a scan is
+    being read or when it cannot be, the response to give."""
+    job = ocr_jobs.current(request.user, digest)
+    if job is None:
+        try:
+            with ocr_deferred():
+                ex = read_document(data, name)
+            return ex.to_dict(), ex.text, False
+        except OcrNeeded:  # saved before the upload started its job
+            job = ocr_jobs.ensure(request.user, digest)
+        except HoptacError as exc:
+            messages.error(request, str(exc))
+            return redirect("upload")
+    cached = ocr_jobs.result(request.user, digest) if job.state == ocr_jobs.DONE else None
+    if cached is None:
+        page = render(request, "records/upload_ocr.html", {"job": job, "digest": digest, "filename": name})
+        add_never_cache_headers(page)  # "back" to it must show the progress of now
+        return page
+    return (*cached, True)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
+    office = _pending_office(request, digest)
     waiting = pending.load(request.user, digest)
     if waiting is None:
         raise Http404
     name, data = waiting
-    try:
-        ex = read_document(data, name)
-    except HoptacError as exc:
-        messages.error(request, str(exc))
-        return redirect("upload")
-    extraction = prepare(ex.to_dict())
+    read = _read_pending(request, digest, name, data)
+    if isinstance(read, HttpResponse):
+        return read
+    found, text, cached = read
+    extraction = prepare(found)
     errors: list[str] = []
     if request.method == "POST":
         decisions, errors = review_decisions(request.POST, extraction, office)
         if not errors:
-            result = ingest_bytes(data, name, office, request.user, reviewed=True, decisions=decisions)
+            result = ingest_bytes(
+                data,
+                name,
+                office,
+                request.user,
+                reviewed=True,
+                decisions=decisions,
+                extracted=(found, text) if cached else None,  # a scan is not OCR'd a second time
+            )
             pending.remove(request.user, digest)
             messages.success(
                 request, _("Đã lưu văn bản.") if result.created else _("Văn bản này đã có trong hệ thống.")
@@ -292,7 +343,7 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
         "records/review.html",
         {
             "doc": None,
-            **review_context(extraction, ex.text, office),
+            **review_context(extraction, text, office),
             "errors": errors,
             "filename": name,
             "action": request.path,
@@ -300,3 +351,16 @@ def upload_review(request: HttpRequest, digest: str) -> HttpResponse:
         },
         status=400 if errors else 200,
     )
+
+
+@login_required
+@never_cache
+@require_GET
+def upload_status(request: HttpRequest, digest: str) -> JsonResponse:
+    """How far the background OCR of a pending scan has got, for its progress page; "done" for a file that
+    needs none."""
+    _pending_office(request, digest)
+    if not pending.exists(request.user, digest):
+        raise Http404
+    job = ocr_jobs.current(request.user, digest)  # one that died is started again
+    return JsonResponse(job.json() if job else ocr_jobs.Status(ocr_jobs.DONE).json())
