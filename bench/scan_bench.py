@@ -1,11 +1,12 @@
-"""Scan benchmark: documents → page images → degraded → image-only PDFs → OCR → extraction.
+"""Scan benchmark: documents → Word files → page images → degraded → image-only PDFs → OCR → extraction.
 
-The dev plans (tests/dev/docs/14-19) and the samples are written as HTML (one paragraph a line,
-"|" rows as tables), turned into PDF by LibreOffice, rendered to page images by pdftoppm at each
-``--dpi``, degraded (a 1–2° skew, a slight blur, speckle noise, JPEG compression at quality 50)
-and saved as image-only PDFs, which hoptac reads by OCR and extracts. Each extraction is scored
-against the gold (tests/gold/score.py) beside the extraction of the same document as text; the
-report gives the overall F1 of both, their difference and seconds per page of OCR.
+The dev plans (tests/dev/docs/14-19) and the samples are rendered as Word files the way a portal
+serves them (``tests/fixtures/render.py``: automatic numbering, bold headings, real tables), printed
+to PDF by LibreOffice, rendered to page images by pdftoppm at each ``--dpi``, degraded (a 1–2°
+skew, a slight blur, speckle noise, JPEG compression at quality 50) and saved as image-only PDFs,
+which hoptac reads by OCR and extracts. Each extraction is scored against the gold
+(tests/gold/score.py) beside the extraction of the same Word file; the report gives the overall F1
+of both, their difference and seconds per page of OCR.
 
     .venv/bin/python bench/scan_bench.py [--docs 14,15,001] [--dpi 150,300] [--out bench/out/scan]
 """
@@ -13,7 +14,6 @@ report gives the overall F1 of both, their difference and seconds per page of OC
 from __future__ import annotations
 
 import argparse
-import html
 import io
 import json
 import random
@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT / "tests" / "gold"))
 import score  # noqa: E402
 
 from hoptac.extract import extract_bytes, extract_file  # noqa: E402
+from tests.fixtures.render import blocks_of, render_docx, render_pdf  # noqa: E402
 
 
 def documents(wanted: list[str]) -> list[tuple[Path, Path]]:
@@ -42,42 +43,6 @@ def documents(wanted: list[str]) -> list[tuple[Path, Path]]:
         gold_dir = ROOT / "tests" / ("gold" if "samples" in d.parts else "dev/gold")
         out.append((d, gold_dir / (d.stem + ".json")))
     return out
-
-
-def to_html(text: str) -> str:
-    parts = ['<html><head><meta charset="utf-8"><style>body{font-family:"Liberation Serif";font-size:13pt}'
-             "td{border:1px solid black;padding:2px}</style></head><body>"]
-    in_table = False
-    for line in text.splitlines():
-        line = line.strip()
-        if line.startswith("|") and line.endswith("|"):
-            cells = [c.strip() for c in line.strip("|").split("|")]
-            if all(set(c) <= set("-: ") for c in cells):
-                continue
-            if not in_table:
-                parts.append("<table>")
-                in_table = True
-            parts.append("<tr>" + "".join(f"<td>{html.escape(c.replace('**', ''))}</td>" for c in cells) + "</tr>")
-            continue
-        if in_table:
-            parts.append("</table>")
-            in_table = False
-        bold = line.startswith("**") and line.endswith("**") and len(line) > 4
-        body = html.escape(line.strip("*") if bold else line.replace("**", ""))
-        parts.append(f"<p><b>{body}</b></p>" if bold else f"<p>{body}</p>")
-    parts.append("</table></body></html>" if in_table else "</body></html>")
-    return "\n".join(parts)
-
-
-def to_pdf(text: str, work: Path) -> Path:
-    src = work / "doc.html"
-    src.write_text(to_html(text), encoding="utf-8")
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={(work / 'profile').as_uri()}", "--headless",
-         "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work), str(src)],
-        capture_output=True, timeout=300, check=True,
-    )  # fmt: skip
-    return work / "doc.pdf"
 
 
 def degrade(im, rng: random.Random):
@@ -115,17 +80,18 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     wanted = [w for w in args.docs.split(",") if w]
     dpis = [int(d) for d in args.dpi.split(",")]
-    tallies = {"text": score.Tally(), **{f"scan {d} dpi": score.Tally() for d in dpis}}
+    tallies = {"Word file": score.Tally(), **{f"scan {d} dpi": score.Tally() for d in dpis}}
     seconds = {d: 0.0 for d in dpis}
     pages = dict.fromkeys(dpis, 0)
     rows = []
     for i, (doc, gold_path) in enumerate(documents(wanted)):
         gold = json.loads(gold_path.read_text(encoding="utf-8"))
-        text = doc.read_text(encoding="utf-8")
-        score.score_doc(gold, extract_file(doc).to_dict(), tallies["text"])
         with tempfile.TemporaryDirectory(prefix="hoptac-scan-") as tmp:
             work = Path(tmp)
-            pdf = to_pdf(text, work)
+            docx, pdf = work / (doc.stem + ".docx"), work / "doc.pdf"
+            render_docx(blocks_of(doc), docx)
+            render_pdf(docx, pdf)
+            score.score_doc(gold, extract_file(docx).to_dict(), tallies["Word file"])
             for dpi in dpis:
                 data, n = scanned_pdf(pdf, dpi, work, seed=i * 1000 + dpi)
                 started = time.monotonic()
@@ -141,10 +107,10 @@ def main(argv: list[str] | None = None) -> int:
                 rows.append(f"{doc.name}: {dpi} dpi, {n} pages, {spent / n:.1f} s/page, F1 {f1:.3f}")
                 print(rows[-1], file=sys.stderr)
     overall = {k: sum(t.f1(f) for f in score.FIELDS) / len(score.FIELDS) for k, t in tallies.items()}
-    print("set              overall F1   vs text   s/page")
+    print("set              overall F1   vs Word   s/page")
     for k, v in overall.items():
         dpi = int(k.split()[1]) if k.startswith("scan") else None
-        extra = f"{v - overall['text']:+.3f}    {seconds[dpi] / max(pages[dpi], 1):.1f}" if dpi else ""
+        extra = f"{v - overall['Word file']:+.3f}    {seconds[dpi] / max(pages[dpi], 1):.1f}" if dpi else ""
         print(f"{k:16} {v:.3f}        {extra}")
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "scan_bench.json").write_text(json.dumps({"rows": rows, "overall": overall}, indent=1))

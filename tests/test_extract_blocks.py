@@ -557,3 +557,39 @@ def _reporting(body: str) -> list[tuple[str, str | None]]:
 )
 def test_report_duties(body: str, expected: list[tuple[str, str | None]]) -> None:
     assert _reporting(body) == expected
+
+
+# -- OCR'd headings ------------------------------------------------------------------------------
+
+OCR_SECTIONS = """lỆ MỤC ĐÍCH, YÊU CẦU
+
+1. Mục đích
+
+Bảo đảm thống nhất.
+
+IL NỘI DUNG KẾ HOẠCH
+
+1, Sở Ngoại vụ chủ trì tổ chức hội nghị.
+
+2. Sở Tư pháp rà soát văn bản.
+
+IIL TỔ CHỨC THỰC HIỆN
+
+1. Sở Tài chính bố trí kinh phí.
+"""
+
+
+def test_ocr_misread_numerals_are_numbered_by_position() -> None:
+    # OCR reads a bold "I." as "lỆ", "II." as "IL", "III." as "IIL", and "1." as "1,".
+    tasks = _tasks(OCR_SECTIONS)
+    assert sorted(tasks) == ["II.1", "II.2", "III.1"]
+    assert tasks["II.1"]["lead"] == ["Sở Ngoại vụ"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["1, 2 và 3 là các mục tiêu.", "I love Vietnam", "L. Mục đích của kế hoạch"],
+)
+def test_ordinary_lines_are_not_ocr_headings(line: str) -> None:
+    body = "**I. MỤC ĐÍCH**\n\nBảo đảm.\n\n**II. NHIỆM VỤ**\n\n1. Sở Ngoại vụ chủ trì.\n\n" + line + "\n"
+    assert sorted(_tasks(body)) == ["II.1"]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from hoptac.extract.repair import Repair, repair_lines
 from hoptac.extract.tables import pipe_cell_tables
+from hoptac.extract.text import is_caps
 
 __all__ = ["Cleaned", "clean", "clean_document", "normalize_tones"]
 
@@ -80,7 +81,8 @@ _SENTENCE_END_RE = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
 
 
 def _is_caps(line: str) -> bool:
-    return line.isupper() and sum(c.isalpha() for c in line[:8]) >= 3
+    # Nine letters in ten: an OCR'd heading keeps a lower-case "l" for its "I." ("l MỤC ĐÍCH").
+    return is_caps(line, 0.9) and sum(map(str.isalpha, line[:8])) >= 3
 
 
 # A numbering label left alone on its line ("**1.****" then the text on the next line).

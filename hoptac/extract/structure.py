@@ -76,9 +76,13 @@ class Layout:
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
+# OCR's readings of a bold "I.", "II.", "III.": l, L, 1 or | for I, the dot lost, read as a comma or
+# merged into the letter ("lỆ").
+_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊ]|\s*[.,:;)])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
+_OCR_NUMERAL = str.maketrans("lL1|", "IIII")
 _PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
-_NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.)])\s*(?=\S)")
+_NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.),])\s*(?=\S)")
 _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
 _END_RE = re.compile(r"^(?:noi nhan\b|tm\.|t/m\b|kt\.|tl\.|ttl\.|q\.\s)")
@@ -134,8 +138,24 @@ def _lines(text: str) -> list[Line]:
         pos, i = nl + 1, i + 1
 
 
+def _ocr_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
+    """A section heading whose bold numeral OCR misread ("lỆ MỤC ĐÍCH", "IL NỘI DUNG", "IIL TỔ
+    CHỨC"): trusted on a capital heading that names a section kind, numbered by its position."""
+    m = _OCR_ROMAN_RE.match(text)
+    if not m or not is_caps(m[2]) or section_kind(m[2]) == "other":
+        return None
+    value = _roman_value(m[1].translate(_OCR_NUMERAL))
+    if value is None or abs(value - expected) > 1:
+        return None
+    return _to_roman(expected), m[2]
+
+
 def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
-    m = _ROMAN_RE.match(line.text)
+    return _printed_roman_heading(line.text, expected) or _ocr_roman_heading(line.text, expected)
+
+
+def _printed_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
+    m = _ROMAN_RE.match(text)
     if not m:
         return None
     value = _roman_value(m[1])
@@ -158,6 +178,8 @@ def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
 
 def number_path(line: Line) -> tuple[tuple[str, ...], int] | None:
     m = _NUMBER_RE.match(line.text)
+    if m and m[0].rstrip().endswith(",") and not line.text[m.end() : m.end() + 1].isupper():
+        m = None  # "1," is OCR's reading of a bold "1.": taken before a capital only
     if m:
         raw = m[1] or m[2]
         return tuple(str(int(p)) for p in raw.split(".")), m.end()
@@ -208,7 +230,7 @@ def _table_from_cells(cells: list[Line]) -> Table | None:
 
 _END_FIRST = frozenset("NnTtKkQq")
 # What a section (I., PHỤ LỤC), a numbered item (1., 1.2.) or an OCR'd numeral ("l1.") starts with.
-_STRUCTURAL_FIRST = frozenset("0123456789IVXl1Pp")
+_STRUCTURAL_FIRST = frozenset("0123456789IVXLl1|Pp")
 
 
 def _is_appendix(text: str) -> bool:
