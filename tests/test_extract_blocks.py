@@ -12,6 +12,7 @@ from hoptac.extract.agencies import parse_agency_list
 from hoptac.extract.clean import clean_document, is_hard_wrapped
 from hoptac.extract.find import find_dates, find_numbers, parse_when
 from hoptac.extract.model import When
+from hoptac.extract.resolve import resolve
 from hoptac.extract.tables import pipe_cell_tables
 
 HEADER = """ỦY BAN NHÂN DÂN
@@ -593,3 +594,26 @@ def test_ocr_misread_numerals_are_numbered_by_position() -> None:
 def test_ordinary_lines_are_not_ocr_headings(line: str) -> None:
     body = "**I. MỤC ĐÍCH**\n\nBảo đảm.\n\n**II. NHIỆM VỤ**\n\n1. Sở Ngoại vụ chủ trì.\n\n" + line + "\n"
     assert sorted(_tasks(body)) == ["II.1"]
+
+
+GARBLED_ITEMS = """**I. MỤC ĐÍCH**
+
+Bảo đảm.
+
+**II. NHIỆM VỤ**
+
+1. Sở Ngoại vụ chủ trì tổ chức hội nghị.
+
+2 Sở Tư pháp rà soát văn bản.
+
+m. Sở Tài chính bố trí kinh phí.
+
+. Sở Nội vụ hướng dẫn thực hiện.
+"""
+
+
+@pytest.mark.parametrize(("scanned", "refs"), [(True, ["II.1", "II.2", "II.3", "II.4"]), (False, ["II.1"])])
+def test_garbled_item_numbers_on_a_scan_are_read_by_position(scanned: bool, refs: list[str]) -> None:
+    # OCR garbles a bold "2." into "2", "m." or "."; only a scan's numbers are read by position.
+    tasks = resolve(clean_document(HEADER + GARBLED_ITEMS, scanned), "scan.pdf").tasks
+    assert [t.ref for t in tasks] == refs

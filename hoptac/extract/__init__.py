@@ -37,9 +37,9 @@ def _extract_raw(raw: list[RawDocument]) -> Extraction:
     # At the size limit every copy counts: the raw text is let go as soon as it is cleaned,
     # which is why the document comes in a list the caller no longer holds.
     doc = raw.pop()
-    source, text = doc.source, doc.text
+    source, text, scanned = doc.source, doc.text, doc.ocr is not None
     del doc
-    cleaned = clean_document(text)
+    cleaned = clean_document(text, scanned)
     del text
     return resolve(cleaned, source)
 

@@ -254,6 +254,7 @@ class Cleaned:
     headings: frozenset[int]
     # Words repaired as OCR damage (``repair``): offsets in ``text`` and the word as printed.
     repairs: tuple[Repair, ...] = ()
+    scanned: bool = False  # read by OCR: its printed item numbers may be garbled
 
 
 def is_hard_wrapped(raw: str) -> bool:
@@ -269,7 +270,7 @@ def is_hard_wrapped(raw: str) -> bool:
     return p90 <= 130 and open_ends >= 0.5
 
 
-def clean_document(raw: str) -> Cleaned:
+def clean_document(raw: str, scanned: bool = False) -> Cleaned:
     """The cleaned text: one paragraph per line, NFC, one tone placement, no markup.
 
     Tables pasted one cell per line between "|" lines become one "| a | b |" line per row.
@@ -286,7 +287,7 @@ def clean_document(raw: str) -> Cleaned:
         for line in pipe_cell_tables(lines):
             reflow.feed(line)
     paragraphs, repairs = repair_lines(reflow.finish())  # damaged paragraphs only; the lines stay
-    return Cleaned("\n".join(paragraphs), frozenset(reflow.headings), repairs)
+    return Cleaned("\n".join(paragraphs), frozenset(reflow.headings), repairs, scanned)
 
 
 def clean(raw: str) -> str:

@@ -137,7 +137,7 @@ def _reporting_spans(layout: Layout, tasks: list[Task]) -> list[tuple[Span, list
 
 def resolve(cleaned: Cleaned, source: str) -> Extraction:
     text = cleaned.text
-    layout = structure(text, cleaned.headings)
+    layout = structure(text, cleaned.headings, cleaned.scanned)
     header = read_header(layout)
     info = header.info
     kind = info.kind

@@ -78,8 +78,10 @@ class Layout:
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
 # OCR's readings of a bold "I.", "II.", "III.": l, L, 1 or | for I, the dot lost, read as a comma or
 # merged into the letter ("lỆ").
-_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊ]|\s*[.,:;)])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
+_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
 _OCR_NUMERAL = str.maketrans("lL1|", "IIII")
+# A number without its dot, one letter or mark for the digit, or the dot alone.
+_OCR_ITEM_RE = re.compile(r"^(?:\d{1,2}|[^\s\d+•*-][.,]|[.,])\s+")
 _PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
 _ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.),])\s*(?=\S)")
@@ -237,7 +239,19 @@ def _is_appendix(text: str) -> bool:
     return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and is_caps(text)
 
 
-def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
+def _ocr_item(text: str, items: list[Item]) -> tuple[tuple[str, ...], int] | None:
+    """An item whose printed number OCR garbled ("2 Căn cứ", "m. Tham gia", ". Trong"), on a scan:
+    numbered after the section's last item."""
+    m = _OCR_ITEM_RE.match(text)
+    if not m or not text[m.end() : m.end() + 1].isupper():
+        return None
+    last = items[-1].path[0] if items else "0"
+    return ((str(int(last) + 1),), m.end()) if last.isdigit() else None
+
+
+def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool = False) -> Layout:
+    """The zones and item tree of ``text``; ``scanned`` text came from OCR, whose item numbers are
+    read by their position where the print is garbled."""
     lines = _lines(text)
     end = len(lines)
     for line in lines[len(lines) // 3 + 1 :]:
@@ -295,8 +309,9 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
             table_rows.append(row)
             continue
         flush_table()
+        garbled = _ocr_item(line.text, current.items) if scanned and current is not preamble else None
         first = line.text[:2]
-        if first[0] not in _STRUCTURAL_FIRST and first[1:] != ")":
+        if garbled is None and first[0] not in _STRUCTURAL_FIRST and first[1:] != ")":
             # Most lines are prose: no section, appendix or item can start with their first letter.
             (stack[-1].body if stack else current.lines).append(line)
             continue
@@ -313,7 +328,7 @@ def structure(text: str, headings: frozenset[int] = frozenset()) -> Layout:
                 expected = (_roman_value(numeral) or 0) + 1
             first_section = min(first_section, line.index)
             continue
-        numbered = number_path(line)
+        numbered = number_path(line) or garbled
         letter = _LETTER_RE.match(line.text)
         if arabic_sections and numbered is not None and len(numbered[0]) == 1:
             title = line.text[numbered[1] :]
