@@ -106,8 +106,12 @@ def test_the_review_corrects_a_plan_before_it_is_stored(login: Any, world: World
     for occ in Occurrence.objects.filter(task__plan=plan):
         assert 2026 <= occ.year <= 2027
     rules.sync(office, date(2026, 3, 1))
-    rule = ReportingRule.objects.get(plan=plan)
-    assert (rule.recipient, rule.due_month, rule.due_day, rule.yearly) == ("Sở Ngoại vụ", 11, 20, True)
+    # the edited duty, and the plan's other one (Sở Tư pháp reports to the province) left as read
+    rules_of_plan = ReportingRule.objects.filter(plan=plan).order_by("recipient")
+    assert [(r.recipient, r.due_month, r.due_day, r.yearly) for r in rules_of_plan] == [
+        ("Sở Ngoại vụ", 11, 20, True),
+        ("Ủy ban nhân dân tỉnh", None, None, False),
+    ]
 
 
 def test_a_typed_agency_not_on_record_is_made_only_on_purpose(login: Any, world: World) -> None:
