@@ -8,6 +8,7 @@ from hoptac.extract.agencies import parse_agency_list
 from hoptac.extract.clean import clean, normalize_tones
 from hoptac.extract.find import find_money, find_numbers, parse_date, parse_when
 from hoptac.extract.model import When
+from hoptac.extract.tasks import _subject
 
 
 @pytest.mark.parametrize(
@@ -39,10 +40,34 @@ from hoptac.extract.model import When
         ),
         ("UBND cé4c x4, thij tran", ["Ủy ban nhân dân các xã, thị trấn"]),
         ("Báo cáo kết quả thực hiện", []),
+        # A head's title: a named body is that body; the heads formula names no one (RULES 4).
+        ("Giám đốc Sở Ngoại vụ chịu trách nhiệm", ["Sở Ngoại vụ"]),
+        ("Bộ trưởng Bộ Công an chỉ đạo", ["Bộ Công an"]),
+        ("Giám đốc các Sở, Thủ trưởng các ban, ngành, Chủ tịch UBND các huyện, thành phố triển khai", []),
+        (
+            "Thủ trưởng các sở, ban, ngành và Ủy ban nhân dân phường, xã, đặc khu chịu trách nhiệm",
+            ["Ủy ban nhân dân các phường, xã, đặc khu"],
+        ),
     ],
 )
 def test_agency_lists(text: str, expected: list[str]) -> None:
     assert [n.name for n in parse_agency_list(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sở Tài chính chủ trì thẩm định", ["Sở Tài chính"]),
+        (
+            "Căn cứ nội dung Kế hoạch và tình hình thực tiễn, các sở, ngành và UBND các xã, phường xây dựng kế hoạch",
+            ["Ủy ban nhân dân các xã, phường"],
+        ),
+        ("Trên cơ sở kết quả rà soát, Sở Nội vụ tổng hợp", ["Sở Nội vụ"]),
+        ("Căn cứ Luật Đất đai, Nghị định số 102/2024/NĐ-CP, tổ chức rà soát", []),
+    ],
+)
+def test_sentence_subjects(text: str, expected: list[str]) -> None:
+    assert [n.name for n in _subject(text, 0)] == expected
 
 
 def test_agency_spans_slice_back() -> None:

@@ -28,6 +28,7 @@ __all__ = [
     "is_tier_group",
     "parse_agency_list",
     "starts_with_agency",
+    "title_end",
 ]
 
 
@@ -39,6 +40,7 @@ class Grammar:
     keep: tuple[str, ...]
     protect: re.Pattern[str]
     group: re.Pattern[str]
+    titles: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -85,6 +87,7 @@ def grammar() -> Grammar:
         catchall=frozenset(" ".join(c.replace(",", " ").split()) for c in sections["catchall"]),
         keep=tuple(" ".join(k.replace(",", " ").split()) for k in sections["keep"]),
         protect=re.compile(_alternation(protect) + "|" + group),
+        titles=re.compile(r"(?:" + _alternation(sections["titles"]) + r")\s+(?:cac\s+)?(?=\w)"),
     )
 
 
@@ -96,10 +99,18 @@ def _key(text: str) -> str:
 _NOT_KEY_RE = re.compile(r"[^\w\s,&-]")
 
 
+def title_end(folded: str, pos: int = 0) -> int:
+    """Where a head's title ends ("Giám đốc ", "Thủ trưởng các "), or ``pos`` when none opens there."""
+    m = grammar().titles.match(folded, pos)
+    return m.end() if m else pos
+
+
 def starts_with_agency(text: str) -> bool:
-    """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …) or a known name."""
+    """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …) or a known name,
+    possibly after its head's title ("Giám đốc Sở …")."""
     folded = fold_same_length(text.lstrip(" -+•*")).lstrip()
-    return bool(grammar().heads.match(folded) or _vocab_names().match(folded))
+    at = title_end(folded)
+    return bool(grammar().heads.match(folded, at) or _vocab_names().match(folded, at))
 
 
 _TAIL_RE = re.compile(
@@ -486,6 +497,11 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         ):
             shared = _SHARED_WORDS.get(vocab.fold(m[1]), "Sở")
             a += m.end()
+        # "Giám đốc Sở X" names Sở X; "Thủ trưởng các sở", "Chủ tịch UBND các xã" are the heads
+        # formula, which names no one (RULES 4).
+        titled = title_end(folded, a)
+        headed = titled > a
+        a = titled
         piece_f = folded[a:b]
         known_m = _vocab_names().match(piece_f)
         group_m = g.group.match(piece_f)
@@ -534,17 +550,17 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             if stop is not None:
                 break
             continue
-        if is_catchall(printed):
+        if is_catchall(printed) or (headed and g.group.match(piece_f)):
             name = ""
         elif head_here:
             shared = None
             name = printed
         elif shared:
             name = f"{shared} {printed}"
-        elif out and sep == "," and printed[:1].isupper() and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0])):
-            # A comma inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn").
+        elif out and sep in (",", "va") and printed[:1].isupper() and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0])):
+            # A comma or "và" inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn", "Cục Thủy sản và Kiểm ngư").
             prev_name, pa, _ = out[-1]
-            out[-1] = (prev_name + ", " + printed, pa, b)
+            out[-1] = (prev_name + (", " if sep == "," else " và ") + printed, pa, b)
             name = ""
         elif vocab.match_agency(printed) is not None:
             name = printed
@@ -553,6 +569,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             and sep == "va"
             and printed[:1].islower()
             and len(printed.split()) <= 6
+            and vocab.fold(printed.split()[0]) not in ("cac", "nhung")  # "… và các đơn vị": a new list item
             and vocab.fold(printed.split()[0]) in vocab.fold(out[-1][0]).split()
         ):
             # "và" inside a name ("Ban Quản lý các khu công nghệ cao và khu công nghiệp").

@@ -90,9 +90,9 @@ def _recipient_names(layout: Layout) -> list[str]:
         text = line.text.strip()
         if text.startswith(("-", "+", "•")):
             for piece in _RECIPIENT_SPLIT_RE.split(text.lstrip("-+• ")):
-                piece = piece.strip(" .")
-                if _key(piece).startswith(_UNIFY_HEADS):
-                    names.append(clean_agency_name(piece))
+                cleaned = clean_agency_name(piece.strip(" ."))
+                if _key(cleaned).startswith(_UNIFY_HEADS):  # spelled out: "UBND xã, phường" counts
+                    names.append(cleaned)
     return names
 
 

@@ -32,6 +32,9 @@ _SUPPORT_RE = re.compile(r"\bph[a-z0-9]{0,3}\s+h[o0][a-z]?p\s+(?:chat che\s+|tic
 _LEAD_RE = re.compile(r"\bch[uiy]\s+tri\b")
 _REQUEST_WORD_RE = re.compile(r"de nghi|giao|yeu cau")
 _REQUEST_RE = re.compile(r"^\s*(?:de nghi|giao|yeu cau)\s*:?\s+")
+# "Căn cứ nội dung Kế hoạch …, các sở … có trách nhiệm": the subject follows the clause.
+_BASIS_RE = re.compile(r"^[\s\-+•*]*(?:can cu|tren co so)\b")
+_MAX_OPENING = 240
 # "Hằng năm, …", "Định kỳ hằng năm …", "Thường xuyên …" open the item's text (RULES 5).
 _YEARLY_START_RE = re.compile(r"^\W*(?:dinh ky\s+)?h[ae]ng nam\b")
 _ONGOING_START_RE = re.compile(r"^\W*(?:thuong xuyen|lien tuc)\b")
@@ -145,9 +148,23 @@ def _consumes(text: str, names: list[Named], start: int) -> bool:
     """Whether the names cover the text up to its end (so it is a heading, not a sentence)."""
     last_end = max(n.span[1] for n in names) - start
     rest = fold_same_length(text[last_end:]).strip(" ,;:.")
-    return not rest or bool(
-        re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest)
+    return (
+        not rest
+        or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest))
+        or is_catchall(re.sub(r"^(?:va|cung)\s+", "", rest))  # "… và các đoàn thể"
     )
+
+
+def _after_opening_clause(text: str) -> int:
+    """Where the subject starts after an opening "Căn cứ …, " / "Trên cơ sở …, " clause (0 if none)."""
+    folded = fold_same_length(text)
+    if not _BASIS_RE.match(folded):
+        return 0
+    for m in re.finditer(r",\s+", folded[:_MAX_OPENING]):
+        rest = text[m.end() :]
+        if starts_with_agency(rest) or is_catchall(rest.split(",")[0]):
+            return m.end()
+    return 0
 
 
 def _subject(text: str, start: int) -> list[Named]:
@@ -156,6 +173,8 @@ def _subject(text: str, start: int) -> list[Named]:
     m = _REQUEST_RE.match(folded)
     if m:
         text, start = text[m.end() :], start + m.end()
+    skip = _after_opening_clause(text)
+    text, start = text[skip:], start + skip
     stripped = text.lstrip(" -+•*")
     start += len(text) - len(stripped)
     if not (starts_with_agency(stripped) or is_catchall(stripped.split(",")[0]) or vocab.match_agency(stripped[:60])):
