@@ -150,7 +150,7 @@ def _consumes(text: str, names: list[Named], start: int) -> bool:
     rest = fold_same_length(text[last_end:]).strip(" ,;:.")
     return (
         not rest
-        or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh)[^:]*", rest))
+        or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|ca nhan)[^:]*", rest))
         or is_catchall(re.sub(r"^(?:va|cung)\s+", "", rest))  # "… và các đoàn thể"
     )
 
