@@ -161,6 +161,9 @@ def test_money(text: str, expected: list[int]) -> None:
         ("*nhấn* và x*y*, 2*3*4", "nhấn và x*y*, 2*3*4"),
         ("Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024", "Số: 45/KH-UBND\nHà Giang, ngày 12 tháng 4 năm 2024"),
         ("Thời gian:\n+ Năm 2023: Đón đoàn", "Thời gian:\n+ Năm 2023: Đón đoàn"),
+        # A closing marker after a space at the line's end, and wrapped over two lines.
+        ("*Cần Thơ, ngày 21\ntháng 11 năm 2025 *", "Cần Thơ, ngày 21 tháng 11 năm 2025"),
+        ("* một\n* hai", "- một\n- hai"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:

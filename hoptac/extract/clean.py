@@ -56,7 +56,10 @@ _BLOCK_TAG_RE = re.compile(r"</?(p|div|br|tr|li|h[1-6]|table|ul|ol)\b[^>]*>", re
 _TAG_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9]*\b[^<>]{0,200}>")
 _MD_HEADING_RE = re.compile(r"^(\ue000?)\s{0,3}#{1,6}\s+", re.MULTILINE)
 _MD_STRONG_RE = re.compile(r"\*\*|__")
-_MD_EM_RE = re.compile(r"\*(?<![\w*]\*)(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
+# A closing marker may follow a space at a line's end ("*Cần Thơ, ngày 21 tháng 11 năm 2025 *"),
+# a converter's habit: a bullet's "* " never stands there.
+_EM_CLOSE = r"(?:(?<=\S)\*(?![\w*])|[ \t]+\*(?=[ \t]*$))"
+_MD_EM_RE = re.compile(r"\*(?<![\w*]\*)(?=\S)([^*\n]+?)" + _EM_CLOSE, re.MULTILINE)
 _MD_ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|])")
 _MD_BULLET_RE = re.compile(r"^([ \t]*)\*[ \t]+", re.MULTILINE)
 # Only what needs changing: runs of spaces and the other kinds of space (a lone " " stays).
@@ -161,7 +164,7 @@ class _Reflow:
 # Emphasis that runs over line ends: "**III. NHIỆM\nVỤ, GIẢI PHÁP**" is one heading.
 # Matched left to right so that markers pair up as printed.
 _WRAPPED_STRONG_RE = re.compile(r"\*\*([^*]{0,800}?)\*\*")
-_WRAPPED_EM_RE = re.compile(r"\*(?<![*\w]\*)(?=\S)([^*]{0,800}?)(?<=\S)\*(?![*\w])")
+_WRAPPED_EM_RE = re.compile(r"\*(?<![*\w]\*)(?=\S)([^*]{0,800}?)" + _EM_CLOSE, re.MULTILINE)
 _EMPHASIS_RE = re.compile(r"\*\*[^*\n]*\*\*|(?<![*\w])\*(?=\S)[^*\n]+?(?<=\S)\*(?![*\w])|__[^_\n]+__")
 # What may stand outside the emphasis of a heading line: its numbering and punctuation.
 _LABEL_OR_PUNCT_RE = re.compile(r"^[^\w]*(?:(?:[IVX]{1,5}|\d{1,2}(?:\.\d{1,2}){0,3}|[a-zđ])[.)]?)?[^\w]*$")
