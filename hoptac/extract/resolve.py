@@ -91,13 +91,14 @@ def _recipient_names(layout: Layout) -> list[str]:
         if text.startswith(("-", "+", "•")):
             for piece in _RECIPIENT_SPLIT_RE.split(text.lstrip("-+• ")):
                 cleaned = clean_agency_name(piece.strip(" ."))
-                if _key(cleaned).startswith(_UNIFY_HEADS):  # spelled out: "UBND xã, phường" counts
+                if _key(cleaned).startswith(_RECIPIENT_HEADS):  # spelled out: "UBND xã, phường" counts
                     names.append(cleaned)
     return names
 
 
 _RECIPIENT_SPLIT_RE = re.compile(r"[;]|,(?=\s*(?:[Tt]rường|[Hh]ội|[Uu]ỷ|[Ủủ]y|[Bb]an|[Ss]ở)\b)")
 _UNIFY_HEADS = ("truong ", "uy ban ", "hoi ", "ban ", "so ")
+_RECIPIENT_HEADS = (*_UNIFY_HEADS, "van phong ", "bo ", "cuc ", "trung tam ")
 
 
 def _rename(names: tuple[Named, ...], mapping: dict[str, str]) -> tuple[Named, ...]:
