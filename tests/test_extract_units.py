@@ -40,6 +40,18 @@ from hoptac.extract.tasks import _subject
         ),
         ("UBND cé4c x4, thij tran", ["Ủy ban nhân dân các xã, thị trấn"]),
         ("Báo cáo kết quả thực hiện", []),
+        # Committees of named places under one head.
+        (
+            "UBND 04 xã: Gia Thuận, Tân Điền, Gò Công Đông thành lập mới khu bảo vệ",
+            ["Ủy ban nhân dân xã Gia Thuận", "Ủy ban nhân dân xã Tân Điền", "Ủy ban nhân dân xã Gò Công Đông"],
+        ),
+        ("Cục Thủy sản và Kiểm ngư.", ["Cục Thủy sản và Kiểm ngư"]),
+        ("UBND các xã, phường và các đơn vị liên quan triển khai", ["Ủy ban nhân dân các xã, phường"]),
+        ("Bộ CHQS tỉnh", ["Bộ Chỉ huy Quân sự tỉnh"]),
+        ("các doanh nghiệp viễn thông và các doanh nghiệp khác", ["Các doanh nghiệp viễn thông"]),
+        ("Công ty Điện lực Đắk Lắk", ["Công ty Điện lực Đắk Lắk"]),
+        ("chính quyền địa phương, các lực lượng và UBND các xã giám sát", ["Ủy ban nhân dân các xã"]),
+        ("Ban Chỉ huy Phòng thủ dân sự tỉnh qua Văn phòng Ban Chỉ huy", ["Ban Chỉ huy Phòng thủ dân sự tỉnh"]),
         # A head's title: a named body is that body; the heads formula names no one (RULES 4).
         ("Giám đốc Sở Ngoại vụ chịu trách nhiệm", ["Sở Ngoại vụ"]),
         ("Bộ trưởng Bộ Công an chỉ đạo", ["Bộ Công an"]),

@@ -452,6 +452,8 @@ _SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|ph
 # "các cơ quan của Bộ Ngoại giao": the body the offices belong to.
 _OF_BODY_RE = re.compile(r"\s*(?:cac\s+)?(?:co quan|don vi)\s+cua\s+(?=bo\b)")
 _MAX_LIST = 400
+_SHARED_COMMITTEE_RE = re.compile(r"\s*(?:uy ban nhan dan|ubnd)\s+(?:cac\s+|\d{1,3}\s+)?(xa|phuong|huyen)\s*:\s*")
+_PLACE_RE = re.compile(r"[A-ZĐÀ-Ỹ][\w'-]*(?:\s+[A-ZĐÀ-Ỹ][\w'-]*)*")
 _SHARED_WORDS = {"so": "Sở", "bo": "Bộ", "ban": "Ban", "phong": "Phòng", "hoi": "Hội"}
 
 
@@ -497,6 +499,10 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         ):
             shared = _SHARED_WORDS.get(vocab.fold(m[1]), "Sở")
             a += m.end()
+        c = _SHARED_COMMITTEE_RE.match(folded, a, b)
+        if c:  # "UBND 04 xã: Gia Thuận, Tân Điền": one committee per place
+            shared = "Ủy ban nhân dân " + {"xa": "xã", "phuong": "phường", "huyen": "huyện"}[c[1]]
+            a = c.end()
         # "Giám đốc Sở X" names Sở X; "Thủ trưởng các sở", "Chủ tịch UBND các xã" are the heads
         # formula, which names no one (RULES 4).
         titled = title_end(folded, a)
@@ -555,6 +561,12 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         elif head_here:
             shared = None
             name = printed
+        elif shared and shared.startswith("Ủy ban"):
+            place = _PLACE_RE.match(printed)  # the place's capitalised words, not the verb after
+            name = f"{shared} {place[0]}" if place else ""
+            if not place or place.end() < len(printed.rstrip()):
+                b = a + (place.end() if place else 0)
+                stop_after = True
         elif shared:
             name = f"{shared} {printed}"
         elif out and sep in (",", "va") and printed[:1].isupper() and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0])):
