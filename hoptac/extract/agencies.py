@@ -569,7 +569,12 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
                 stop_after = True
         elif shared:
             name = f"{shared} {printed}"
-        elif out and sep in (",", "va") and printed[:1].isupper() and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0])):
+        elif (
+            out
+            and sep in (",", "va")
+            and printed[:1].isupper()
+            and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0]))
+        ):
             # A comma or "và" inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn", "Cục Thủy sản và Kiểm ngư").
             prev_name, pa, _ = out[-1]
             out[-1] = (prev_name + (", " if sep == "," else " và ") + printed, pa, b)

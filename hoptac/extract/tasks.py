@@ -144,13 +144,16 @@ def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
     return [], False, False
 
 
+_GENERIC_REST_RE = re.compile(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|ca nhan)[^:]*")
+
+
 def _consumes(text: str, names: list[Named], start: int) -> bool:
     """Whether the names cover the text up to its end (so it is a heading, not a sentence)."""
     last_end = max(n.span[1] for n in names) - start
     rest = fold_same_length(text[last_end:]).strip(" ,;:.")
     return (
         not rest
-        or bool(re.fullmatch(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|ca nhan)[^:]*", rest))
+        or bool(_GENERIC_REST_RE.fullmatch(rest))
         or is_catchall(re.sub(r"^(?:va|cung)\s+", "", rest))  # "… và các đoàn thể"
     )
 
