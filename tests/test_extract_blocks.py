@@ -554,6 +554,13 @@ def _reporting(body: str) -> list[tuple[str, str | None]]:
             "2. Sở Tài chính đề xuất, báo cáo Ủy ban nhân dân tỉnh bổ sung kinh phí theo quy định.",
             [],
         ),
+        # A recurrence with no date is yearly; "chậm nhất ngày" is a deadline; "đồng gửi" a second recipient.
+        (
+            "1. Sở Nông nghiệp và Môi trường định kỳ hàng năm, tổng hợp, báo cáo kết quả về Bộ Nông nghiệp"
+            " và Môi trường, đồng gửi Ủy ban nhân dân tỉnh theo dõi.\n\n"
+            "2. Các đơn vị định kỳ hàng năm báo cáo kết quả về Sở Tài chính chậm nhất ngày 17 tháng 12.",
+            [("Bộ Nông nghiệp và Môi trường", None), ("Ủy ban nhân dân tỉnh", None), ("Sở Tài chính", "--12-17")],
+        ),
     ],
 )
 def test_report_duties(body: str, expected: list[tuple[str, str | None]]) -> None:

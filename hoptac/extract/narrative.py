@@ -140,11 +140,13 @@ _NOT_A_DUTY_RE = re.compile(r"(?:truong hop|khi|neu|trong qua trinh)\b")
 _BUDGET_RE = re.compile(r"\b(?:kinh phi|du toan)\b")
 # "gửi kết quả rà soát … về Sở X": sending results is reporting them.
 _SENDS_RESULTS_RE = re.compile(r"\bgui\b.{0,40}\bket qua\b")
+_YEARLY_RE = re.compile(r"\b(?:dinh ky\s+)?h[ae]ng nam\b")
 _SO_THAT_RE = re.compile(r"(?<!\w)[đĐ]ể(?!\w)")
 _HEAD_OF_RE = re.compile(r"^(?:chu tich|giam doc|bo truong|thu truong)\s+")
 _VAGUE_RE = re.compile(r"^(?:cap co tham quyen|cac co quan|co quan|cap tren|cap uy|lanh dao)")
 _DUE_RE = re.compile(
-    r"tr\w{1,3}c\s*ngay\s*(\d{1,2})\s*(?:/|\s*thang)\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?"
+    r"(?:tr\w{1,3}c|cham nhat(?:\s+(?:la|vao))?|khong muon hon)\s*"
+    r"ngay\s*(\d{1,2})\s*(?:/|\s*thang)\s*(\d{1,2})(?:\s*(?:/|nam)\s*(\d{4}))?"
     r"(?:\s*va\s*(?:ngay\s*)?(\d{1,2})\s*/\s*(\d{1,2}))?(\s*\)?\s*h[ae]ng nam)?"
 )
 
@@ -205,9 +207,11 @@ def find_reporting(
                 dues: list[tuple[str | None, bool]] = [(None, False)]
                 dm = _DUE_RE.search(clause)
                 if dm and m.start() - clause_start < clause.find(dm[0]) + 400:
-                    recurring = bool(dm[6]) or bool(re.search(r"h[ae]ng nam\s*\(?\s*$", clause[: dm.start()]))
+                    recurring = bool(dm[6]) or bool(_YEARLY_RE.search(clause[: dm.start()]))
                     dates = [(int(dm[1]), int(dm[2]))] + ([(int(dm[4]), int(dm[5]))] if dm[4] else [])
                     dues = [_due(day, month, dm[3], recurring, year) for day, month in dates]
+                elif _YEARLY_RE.search(clause[: m.start() - clause_start]):
+                    dues = [(None, True)]  # "Định kỳ hằng năm, … báo cáo về X": a recurrence, no date
                 # A date names only the first recipient of its clause; each printed date is an entry.
                 # One entry per reporter and recipient (RULES 6): an undated mention joins the dated one.
                 pair = fold_same_length("|".join(x.name for x in actors))
