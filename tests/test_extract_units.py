@@ -176,6 +176,12 @@ def test_money(text: str, expected: list[int]) -> None:
         # A closing marker after a space at the line's end, and wrapped over two lines.
         ("*Cần Thơ, ngày 21\ntháng 11 năm 2025 *", "Cần Thơ, ngày 21 tháng 11 năm 2025"),
         ("* một\n* hai", "- một\n- hai"),
+        # A lower-case "label:" after a comma is the sentence running on; a capitalised one is a label.
+        (
+            "c) Rà soát chính sách ở khu công nghiệp,\nnơi có nhiều lao động: chính sách đối với giáo viên.",
+            "c) Rà soát chính sách ở khu công nghiệp, nơi có nhiều lao động: chính sách đối với giáo viên.",
+        ),
+        ("1. Tổ chức hội nghị\nThời gian: năm 2025", "1. Tổ chức hội nghị\nThời gian: năm 2025"),
     ],
 )
 def test_clean(raw: str, expected: str) -> None:

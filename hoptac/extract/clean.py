@@ -76,10 +76,18 @@ _LINE_START_RE = re.compile(
       | \|                                          # table row
       | (?:Số|Số\s*hiệu|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thời\s+gian|Cơ\s+quan|Đơn\s+vị|TM\.|KT\.|T/M)\b
       | [^\W\d_][^,\n]{0,40},\s+ngày\b              # place and date line
-      | [^\W\d_][^\W\d_ ]*(?:\ [^\W\d_]+){0,4}:\s   # a "Label: value" line
     )""",
     re.VERBOSE,
 )
+# A "Label: value" line starts a block when its label is capitalised: "nơi có nhiều lao động: …"
+# after "khu công nghiệp," is the sentence running on.
+_LABEL_LINE_RE = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:\s")
+
+
+def _starts_block(line: str) -> bool:
+    return bool(_LINE_START_RE.match(line) or (_LABEL_LINE_RE.match(line) and not line[0].islower()))
+
+
 _SENTENCE_END_RE = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
 
 
@@ -117,13 +125,13 @@ class _Reflow:
         if self.para_heading:
             return False
         if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
-            return not _LINE_START_RE.match(nxt)
+            return not _starts_block(nxt)
         if not self.wrapped:
             # Lines are paragraphs; only a sentence cut by a page break runs on, in lower case.
-            return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _LINE_START_RE.match(nxt)
+            return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _starts_block(nxt)
         if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
-            return not _LINE_START_RE.match(nxt)
-        if _SENTENCE_END_RE.search(last_line) or _LINE_START_RE.match(nxt):
+            return not _starts_block(nxt)
+        if _SENTENCE_END_RE.search(last_line) or _starts_block(nxt):
             return False
         if all(_is_caps(x) for x in self.para) or _is_caps(nxt):
             return False
