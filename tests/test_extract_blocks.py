@@ -624,3 +624,18 @@ def test_garbled_item_numbers_on_a_scan_are_read_by_position(scanned: bool, refs
     # OCR garbles a bold "2." into "2", "m." or "."; only a scan's numbers are read by position.
     tasks = resolve(clean_document(HEADER + GARBLED_ITEMS, scanned), "scan.pdf").tasks
     assert [t.ref for t in tasks] == refs
+
+
+def test_a_sentence_ending_in_a_colon_runs_on_into_its_first_bullet() -> None:
+    body = (
+        "**I. MỤC ĐÍCH**\n\nBảo đảm.\n\n**II. TỔ CHỨC THỰC HIỆN**\n\n"
+        "1. Sở Nông nghiệp và Môi trường chỉ đạo Chi cục Thủy sản thực hiện các nội dung sau:\n\n"
+        "- Lập dự toán kinh phí trình cấp có thẩm quyền phê duyệt.\n\n- Tổ chức quan trắc.\n\n"
+        "**2. Nội dung:**\n\n- Tuyên truyền.\n"
+    )
+    tasks = _tasks(body)
+    assert tasks["II.1"]["title"] == (
+        "Sở Nông nghiệp và Môi trường chỉ đạo Chi cục Thủy sản thực hiện các nội dung sau:"
+        " Lập dự toán kinh phí trình cấp có thẩm quyền phê duyệt"
+    )
+    assert tasks["II.2"]["title"] == "Nội dung"  # a printed heading is its own title

@@ -289,6 +289,10 @@ def _title(item: Item, is_heading: bool) -> str:
         if first.rstrip().endswith(":") and len(body) > 1:
             return first.rstrip() + " " + _first_sentence(body[1])
         return _first_sentence(first)
+    body = [ln.text for ln in item.body if ln.text.strip()]
+    if not item.emphasised and head.rstrip().endswith(":") and body and body[0].lstrip()[:1] in "-+•":
+        # "X thực hiện các nội dung sau:" then bullets: the sentence runs on into the first (RULES 3).
+        return " ".join(head.split()).rstrip() + " " + _first_sentence(body[0])
     return _first_sentence(head)
 
 
