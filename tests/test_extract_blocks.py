@@ -639,3 +639,37 @@ def test_a_sentence_ending_in_a_colon_runs_on_into_its_first_bullet() -> None:
         " Lập dự toán kinh phí trình cấp có thẩm quyền phê duyệt"
     )
     assert tasks["II.2"]["title"] == "Nội dung"  # a printed heading is its own title
+
+
+RESTARTING_TABLE = """**I. MỤC ĐÍCH**
+
+Bảo đảm.
+
+**II. TỔ CHỨC THỰC HIỆN**
+
+1. Các sở thực hiện các nhiệm vụ tại Phụ lục.
+
+**PHỤ LỤC**
+
+| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |
+| I | KIỆN TOÀN BỘ MÁY |
+| 1 | Kiện toàn Ban Chỉ huy | Sở Nội vụ | | 2025 |
+| II | HOÀN THIỆN VĂN BẢN |
+| 1 | Ban hành quy chế | Sở Tư pháp | | 2025 |
+| 2 | Rà soát văn bản | Sở Tư pháp | | 2025 |
+| …........ |
+| 2 | Xây dựng công trình | Sở Xây dựng | | 2026 |
+| 3 | Tập huấn | Sở Nội vụ | | 2026 |
+| V | KIỂM TRA |
+| 1 | Kiểm tra việc thực hiện | Sở Nội vụ | | 2027 |
+"""
+
+
+def test_numbering_that_restarts_with_no_group_row_starts_the_unprinted_group() -> None:
+    # Rows 2 and 3 after row 2 of group II belong to a group the source left out: the one before V.
+    tasks = _tasks(RESTARTING_TABLE)
+    assert sorted(r for r in tasks if r.startswith("PL")) == [
+        "PL.I.1", "PL.II.1", "PL.II.2", "PL.IV.2", "PL.IV.3", "PL.V.1"
+    ]  # fmt: skip
+    assert tasks["PL.IV.2"]["lead"] == ["Sở Xây dựng"]
+    assert tasks["PL.II.2"]["title"] == "Rà soát văn bản"

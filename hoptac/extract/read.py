@@ -60,6 +60,7 @@ from hoptac.extract.encodings import (
 from hoptac.extract.ocr import IMAGE_FORMATS, OcrText, ocr_image, ocr_pdf
 from hoptac.extract.ocr import missing as missing_ocr
 from hoptac.extract.office import OFFICE_FORMATS, to_docx
+from hoptac.extract.text import roman as roman_numeral
 
 try:
     import resource
@@ -709,24 +710,13 @@ def _level(lvl: Any) -> _Level:
     )
 
 
-def _roman(n: int) -> str:
-    out = ""
-    for value, letters in (
-        (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-        (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-    ):  # fmt: skip
-        while n >= value:
-            out, n = out + letters, n - value
-    return out
-
-
 def _format_number(n: int, fmt: str) -> str:
     if n <= 0 or n >= 4000 or fmt in ("decimal", "ordinal"):
         return str(n)
     if fmt == "decimalZero":
         return f"{n:02d}"
     if fmt in ("upperRoman", "lowerRoman"):
-        roman = _roman(n)
+        roman = roman_numeral(n)
         return roman if fmt == "upperRoman" else roman.lower()
     if fmt in ("upperLetter", "lowerLetter"):
         letter = chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)  # Word: Z, AA, BB …

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from hoptac.extract.model import Span
-from hoptac.extract.text import fold_same_length, is_caps
+from hoptac.extract.text import fold_same_length, is_caps, roman, roman_value
 
 __all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
 
@@ -83,7 +83,6 @@ _OCR_NUMERAL = str.maketrans("lL1|", "IIII")
 # A number without its dot, one letter or mark for the digit, or the dot alone.
 _OCR_ITEM_RE = re.compile(r"^(?:\d{1,2}|[^\s\d+•*-][.,]|[.,])\s+")
 _PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 _NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.),])\s*(?=\S)")
 _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
@@ -98,24 +97,8 @@ SECTION_KINDS = (
 
 
 def _roman_value(numeral: str) -> int | None:
-    numeral = numeral.replace("1", "I").replace("l", "I")
-    total, prev = 0, 0
-    for ch in reversed(numeral):
-        v = _ROMAN_VALUES.get(ch)
-        if v is None:
-            return None
-        total = total - v if v < prev else total + v
-        prev = max(prev, v)
-    return total if 0 < total < 40 else None
-
-
-def _to_roman(n: int) -> str:
-    out = ""
-    for value, sym in ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")):
-        while n >= value:
-            out += sym
-            n -= value
-    return out
+    value = roman_value(numeral.replace("1", "I").replace("l", "I"))  # OCR's readings of I
+    return value if value is not None and value < 40 else None
 
 
 def section_kind(title: str) -> str:
@@ -149,7 +132,7 @@ def _ocr_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
     value = _roman_value(m[1].translate(_OCR_NUMERAL))
     if value is None or abs(value - expected) > 1:
         return None
-    return _to_roman(expected), m[2]
+    return roman(expected), m[2]
 
 
 def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
@@ -175,7 +158,7 @@ def _printed_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
         return None
     if len(title) > 120 and not is_caps(title):
         return None
-    return _to_roman(value), title
+    return roman(value), title
 
 
 def number_path(line: Line) -> tuple[tuple[str, ...], int] | None:

@@ -16,7 +16,7 @@ from hoptac.extract.agencies import is_catchall, parse_agency_list, starts_with_
 from hoptac.extract.find import parse_when
 from hoptac.extract.model import Named, Task, When
 from hoptac.extract.structure import Item, Layout, Line, Section, Table, leaves
-from hoptac.extract.text import fold_same_length
+from hoptac.extract.text import fold_same_length, roman, roman_value
 
 __all__ = ["find_tasks"]
 
@@ -372,6 +372,49 @@ def _group_of(row: tuple[Cell, ...]) -> str | None:
     return m[1] if m and len(row) <= 2 else None
 
 
+_ROW_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
+
+
+def _row_groups(body: tuple[tuple[Cell, ...], ...], columns: dict[str, int]) -> list[tuple[str | None, str]]:
+    """Each row's Roman group and its STT ("" for rows that are not numbered).
+
+    Numbering that restarts with no group row between (a page or rows the source left out) starts
+    a group that was not printed: it is the one before the next printed group, or the one after
+    the current group when none follows.
+    """
+    out: list[tuple[str | None, str]] = []
+    group: str | None = None
+    last: tuple[int, ...] = ()
+    hidden: list[int] = []  # rows of the unprinted group, waiting for its numeral
+    for i, row in enumerate(body):
+        stt = _cell(row, columns, "stt")
+        number = stt[0].strip(" .") if stt else ""
+        if _ROW_NUMBER_RE.fullmatch(number):
+            at = tuple(int(x) for x in number.split("."))
+            if hidden or (group is not None and at <= last):
+                hidden.append(i)
+            last = at
+            out.append((group, number))
+            continue
+        named = _group_of(row)
+        if named:
+            if hidden:
+                _name_hidden(out, hidden, group, roman_value(named))
+                hidden = []
+            group, last = named, ()
+        out.append((group, ""))
+    if hidden:
+        _name_hidden(out, hidden, group, None)
+    return out
+
+
+def _name_hidden(out: list[tuple[str | None, str]], rows: list[int], before: str | None, after: int | None) -> None:
+    current = roman_value(before or "") or 0
+    value = after - 1 if after and after - 1 > current else current + 1
+    for i in rows:
+        out[i] = (roman(value), out[i][1])
+
+
 def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
     found = _columns(table)
     if found is None:
@@ -379,20 +422,12 @@ def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Ta
     header, columns = found
     body = table.rows[header + 1 :]
     # Numbering that restarts inside each Roman group makes refs PL.<group>.<row> (RULES 2).
-    numbers: list[tuple[str | None, str]] = []
-    group: str | None = None
-    for row in body:
-        stt = _cell(row, columns, "stt")
-        number = stt[0].strip(" .") if stt else ""
-        if re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
-            numbers.append((group, number))
-        elif _group_of(row):
-            group = _group_of(row)
+    groups = _row_groups(body, columns)
+    numbers = [(g, n) for g, n in groups if n]
     firsts = [n for g, n in numbers if g is not None]
     restarts = len({g for g, _n in numbers if g}) > 1 and firsts.count("1") > 1
     tasks: list[Task] = []
-    group = None
-    for row in body:
+    for row, (group, _n) in zip(body, groups, strict=True):
         stt = _cell(row, columns, "stt")
         number = stt[0].strip(" .") if stt else ""
         title_cell, lead_cell, support_cell, when_cell = (
@@ -400,10 +435,8 @@ def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Ta
         )
         lead = parse_agency_list(lead_cell[0], lead_cell[1][0], until_verb=False) if lead_cell else []
         support = parse_agency_list(support_cell[0], support_cell[1][0], until_verb=False) if support_cell else []
-        if not re.fullmatch(r"\d{1,3}(?:\.\d{1,3})*", number):
-            if _group_of(row):
-                group = _group_of(row)
-            elif tasks and not number and (lead or support):
+        if not _ROW_NUMBER_RE.fullmatch(number):
+            if tasks and not number and (lead or support) and not _group_of(row):
                 # An unnumbered sub-row shares the STT of the row above: its agencies join that task.
                 last = tasks[-1]
                 merged_lead = _dedupe([*last.lead, *lead])

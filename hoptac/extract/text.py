@@ -1,4 +1,5 @@
-"""Small text helpers shared by the stages: a same-length diacritic fold and sentence splitting."""
+"""Small text helpers shared by the stages: a same-length diacritic fold, sentence splitting and
+Roman numerals."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import unicodedata
 from collections.abc import Iterator
 from functools import lru_cache
 
-__all__ = ["fold_char", "fold_same_length", "is_caps", "sentences"]
+__all__ = ["fold_char", "fold_same_length", "is_caps", "roman", "roman_value", "sentences"]
 
 
 def fold_char(ch: str) -> str:
@@ -103,3 +104,31 @@ def trie_pattern(words: list[str] | set[str]) -> str:
         return f"(?:{body})?" if ends else body
 
     return build(trie)
+
+
+_ROMAN = (
+    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
+)  # fmt: skip
+_ROMAN_VALUES = {letters: value for value, letters in _ROMAN if len(letters) == 1}
+
+
+def roman(n: int) -> str:
+    """12 → "XII"."""
+    out = ""
+    for value, letters in _ROMAN:
+        while n >= value:
+            out, n = out + letters, n - value
+    return out
+
+
+def roman_value(numeral: str) -> int | None:
+    """ "XII" → 12; ``None`` when ``numeral`` is not written in Roman letters."""
+    total, prev = 0, 0
+    for ch in reversed(numeral.upper()):
+        v = _ROMAN_VALUES.get(ch)
+        if v is None:
+            return None
+        total = total - v if v < prev else total + v
+        prev = max(prev, v)
+    return total or None
