@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
 """Extraction accuracy on the samples and the development set, field by field.
 
-    bench/score_extraction.py [--dev DIR] [--verbose]
+    bench/score_extraction.py [--dev DIR] [--heldout DIR] [--verbose]
 
-Extracts every sample (hoptac/samples) and every document of the development set
-(tests/dev, a copy of ../shared/extraction/dev, or --dev), scores each against its gold with the
-format's own scorer (tests/gold/score.py) and prints the per-field F1 table.
+Extracts every sample (hoptac/samples), every document of the development set (tests/dev, a copy
+of ../shared/extraction/dev, or --dev) and every annotated document of the held-out set
+(bench/heldout: plans of ../shared/corpus/legal-db annotated by RULES.md, see its README), scores
+each against its gold with the format's own scorer (tests/gold/score.py) and prints the per-field
+F1 table.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import score  # noqa: E402  (the format's scorer, standard library only)
 from hoptac.extract import extract_file  # noqa: E402
 
 DEFAULT_DEV = ROOT / "tests" / "dev"  # a copy of ../shared/extraction/dev
+DEFAULT_HELDOUT = ROOT / "bench" / "heldout"
 
 
 def run(docs: list[Path], gold_dir: Path, verbose: bool) -> dict:
@@ -47,11 +50,16 @@ def run(docs: list[Path], gold_dir: Path, verbose: bool) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dev", type=Path, default=DEFAULT_DEV)
+    parser.add_argument("--heldout", type=Path, default=DEFAULT_HELDOUT)
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     sets = {"samples": (sorted((ROOT / "hoptac" / "samples").glob("*.txt")), ROOT / "tests" / "gold")}
     if (args.dev / "docs").is_dir():
         sets["dev"] = (sorted((args.dev / "docs").iterdir()), args.dev / "gold")
+    if (args.heldout / "gold").is_dir():
+        annotated = {g.stem for g in (args.heldout / "gold").glob("*.json")}
+        docs = sorted(d for d in (args.heldout / "docs").iterdir() if d.stem in annotated)
+        sets["held-out"] = (docs, args.heldout / "gold")
     results = {name: run(docs, gold, args.verbose) for name, (docs, gold) in sets.items()}
     names = list(results)
     print(f"{'field':<18}" + "".join(f"{n:>10}" for n in names))
