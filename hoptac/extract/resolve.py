@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 
 from hoptac.extract import vocab
-from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_group
+from hoptac.extract.agencies import clean_agency_name, group_levels, is_tier_group, parse_agency_list
 from hoptac.extract.agreements import find_agreements, short_event_titles
 from hoptac.extract.citations import find_references
 from hoptac.extract.clean import Cleaned
@@ -93,6 +93,8 @@ def _recipient_names(layout: Layout) -> list[str]:
                 cleaned = clean_agency_name(piece.strip(" ."))
                 if _key(cleaned).startswith(_RECIPIENT_HEADS):  # spelled out: "UBND xã, phường" counts
                     names.append(cleaned)
+                    # "Ủy ban MTTQ Việt Nam tỉnh và các đoàn thể tỉnh": the names in the line
+                    names.extend(n.name for n in parse_agency_list(piece, until_verb=False) if n.name != cleaned)
     return names
 
 
