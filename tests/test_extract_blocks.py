@@ -673,3 +673,52 @@ def test_numbering_that_restarts_with_no_group_row_starts_the_unprinted_group() 
     ]  # fmt: skip
     assert tasks["PL.IV.2"]["lead"] == ["Sở Xây dựng"]
     assert tasks["PL.II.2"]["title"] == "Rà soát văn bản"
+
+
+ADDRESSEES = """**I. MỤC ĐÍCH**
+
+Bảo đảm.
+
+**II. TỔ CHỨC THỰC HIỆN**
+
+1. Trưởng Ban Chỉ đạo
+
+- Phụ trách chung việc kiểm kê.
+
+2. Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo
+
+- Tuyên truyền, phổ biến quy định.
+
+3. Các cơ quan tham mưu quản lý ngành, lĩnh vực (gồm các Sở: Xây dựng, Tài chính)
+
+- Phối hợp hướng dẫn kiểm kê.
+
+4. Trách nhiệm của đối tượng thực hiện kiểm kê:
+
+- Thành lập Tổ kiểm kê.
+
+5. Các cơ sở nuôi trồng thủy sản:
+Theo dõi, giám sát môi trường tại cơ sở nuôi.
+
+6. Các doanh nghiệp trên địa bàn tỉnh:
+Tham gia chương trình.
+"""
+
+
+@pytest.mark.parametrize(
+    ("ref", "title", "lead"),
+    [
+        # A head's title names the body; an apposition after the agency; the bodies in "(gồm …)".
+        ("II.1", "Phụ trách chung việc kiểm kê", ["Ban Chỉ đạo"]),
+        ("II.2", "Tuyên truyền, phổ biến quy định", ["Sở Tài chính"]),
+        ("II.3", "Phối hợp hướng dẫn kiểm kê", ["Sở Xây dựng", "Sở Tài chính"]),
+        # "Trách nhiệm của …" heads the item even when it names no body.
+        ("II.4", "Thành lập Tổ kiểm kê", []),
+        # A group of actors heading its item leads it, unless it is every one of its kind.
+        ("II.5", "Theo dõi, giám sát môi trường tại cơ sở nuôi", ["Các cơ sở nuôi trồng thủy sản"]),
+        ("II.6", "Tham gia chương trình", []),
+    ],
+)
+def test_items_headed_by_whom_they_address(ref: str, title: str, lead: list[str]) -> None:
+    task = _tasks(ADDRESSEES)[ref]
+    assert (task["title"], task["lead"]) == (title, lead)

@@ -40,7 +40,8 @@ class Grammar:
     keep: tuple[str, ...]
     protect: re.Pattern[str]
     group: re.Pattern[str]
-    titles: re.Pattern[str]
+    titles: re.Pattern[str]  # on lower-case text, diacritics kept
+    addressees: re.Pattern[str]
 
 
 def _alternation(words: list[str]) -> str:
@@ -50,6 +51,7 @@ def _alternation(words: list[str]) -> str:
 @cache
 def grammar() -> Grammar:
     sections: dict[str, list[str]] = {}
+    titles: list[str] = []  # matched with their diacritics: "trưởng" is not "Trường"
     current = ""
     text = resources.files("hoptac.extract").joinpath("data/agency_grammar.txt").read_text("utf-8")
     for line in text.splitlines():
@@ -60,6 +62,8 @@ def grammar() -> Grammar:
             current = line[1:-1]
             continue
         sections.setdefault(current, []).append(vocab.fold(line))
+        if current == "titles":
+            titles.append(line.lower())
     # Agency names from the vocabulary that contain separators are protected as well.
     protect = list(sections["protect"])
     for agency in vocab.agencies():
@@ -87,7 +91,8 @@ def grammar() -> Grammar:
         catchall=frozenset(" ".join(c.replace(",", " ").split()) for c in sections["catchall"]),
         keep=tuple(" ".join(k.replace(",", " ").split()) for k in sections["keep"]),
         protect=re.compile(_alternation(protect) + "|" + group),
-        titles=re.compile(r"(?:" + _alternation(sections["titles"]) + r")\s+(?:cac\s+)?(?=\w)"),
+        titles=re.compile(r"(?:" + _alternation(titles) + r")\s+(?:các\s+)?(?=\w)"),
+        addressees=re.compile(r"cac\s+(?:" + _alternation(sections["addressees"]) + r")(?!\w)"),
     )
 
 
@@ -99,17 +104,19 @@ def _key(text: str) -> str:
 _NOT_KEY_RE = re.compile(r"[^\w\s,&-]")
 
 
-def title_end(folded: str, pos: int = 0) -> int:
-    """Where a head's title ends ("Giám đốc ", "Thủ trưởng các "), or ``pos`` when none opens there."""
-    m = grammar().titles.match(folded, pos)
+def title_end(lowered: str, pos: int = 0) -> int:
+    """Where a head's title ends ("Giám đốc ", "Thủ trưởng các "), or ``pos`` when none opens there;
+    ``lowered`` is the text in lower case (with its diacritics: "Trưởng" is a title, "Trường" a body)."""
+    m = grammar().titles.match(lowered, pos)
     return m.end() if m else pos
 
 
 def starts_with_agency(text: str) -> bool:
     """Whether ``text`` opens with an agency head word ("Sở", "UBND", "Báo" …) or a known name,
     possibly after its head's title ("Giám đốc Sở …")."""
-    folded = fold_same_length(text.lstrip(" -+•*")).lstrip()
-    at = title_end(folded)
+    stripped = text.lstrip(" -+•*").lstrip()
+    folded = fold_same_length(stripped)
+    at = title_end(stripped.lower())
     return bool(grammar().heads.match(folded, at) or _vocab_names().match(folded, at))
 
 
@@ -468,6 +475,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
         cut = text.find(". ", 0, _MAX_LIST)
         text = text[: cut if cut > 0 else _MAX_LIST]
     folded = fold_same_length(text)
+    lowered = text.lower() if len(text.lower()) == len(text) else folded
     g = grammar()
     whole = text.strip(" .;:")
     if _garbled(whole) and len(whole.split()) <= 12:
@@ -505,7 +513,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             a = c.end()
         # "Giám đốc Sở X" names Sở X; "Thủ trưởng các sở", "Chủ tịch UBND các xã" are the heads
         # formula, which names no one (RULES 4).
-        titled = title_end(folded, a)
+        titled = title_end(lowered, a)
         headed = titled > a
         a = titled
         piece_f = folded[a:b]

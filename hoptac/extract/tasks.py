@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from hoptac.extract import vocab
-from hoptac.extract.agencies import is_catchall, parse_agency_list, starts_with_agency
+from hoptac.extract.agencies import clean_agency_name, grammar, is_catchall, parse_agency_list, starts_with_agency
 from hoptac.extract.find import parse_when
 from hoptac.extract.model import Named, Task, When
 from hoptac.extract.structure import Item, Layout, Line, Section, Table, leaves
@@ -108,31 +108,55 @@ def _first_sentence(text: str) -> str:
     return " ".join(text.split()).rstrip(" ,.")
 
 
+def _colon(text: str, pos: int) -> int:
+    """The first ":" from ``pos`` outside parentheses ("(gồm các Sở: …)" is inside), or -1."""
+    depth = 0
+    for i in range(pos, min(len(text), 400)):
+        ch = text[i]
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth = max(0, depth - 1)
+        elif ch == ":" and depth == 0:
+            return i
+    return -1
+
+
 def _split_heading(item: Item) -> tuple[str, int, str]:
     """(part before ":", its offset in the text, the rest) of the item's heading."""
     text = item.heading.text[item.marker_end - item.heading.start :]
     start = item.marker_end
-    colon = text.find(":")
+    colon = _colon(text, 0)
     if 0 < colon < 160 and _REQUEST_WORD_RE.fullmatch(fold_same_length(text[:colon]).strip(" *")):
-        colon = text.find(":", colon + 1)  # "Đề nghị: Hội Nông dân tỉnh, …": the request opens the head
+        colon = _colon(text, colon + 1)  # "Đề nghị: Hội Nông dân tỉnh, …": the request opens the head
     if 0 < colon < 160:
         return text[:colon], start, text[colon + 1 :].strip()
     return text, start, ""
 
 
-def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
-    """(agencies, is an agency heading, is a catch-all heading) of an implementation item."""
+def _heading_agencies(item: Item, section_kind: str = "") -> tuple[list[Named], bool, bool]:
+    """(agencies, is an agency heading, is a catch-all heading) of an item."""
     head, start, _rest = _split_heading(item)
     folded = fold_same_length(head)
     m = _REQUEST_RE.match(folded)
     if m:
         head, start, folded = head[m.end() :], start + m.end(), folded[m.end() :]
+    duty = _DUTY_OF_RE.match(folded)  # "Trách nhiệm của X": X is who the item addresses
+    if duty:
+        head, start, folded = head[duty.end() :], start + duty.end(), folded[duty.end() :]
     head_clean = head.rstrip(" .:;")
     if not head_clean or len(head_clean) > 200 or re.search(r"\.\s", head_clean):
         return [], False, False
     names = parse_agency_list(head_clean, start)
     if names and _consumes(head_clean, names, start):
         return names, True, False
+    made_of = _MADE_OF_RE.search(fold_same_length(head_clean))
+    if made_of:  # "Các cơ quan tham mưu … (gồm các Sở: Xây dựng, …)": the bodies named inside
+        inner = parse_agency_list(head_clean[made_of.start(1) : made_of.end(1)], start + made_of.start(1))
+        if inner:
+            return inner, True, False
+    if section_kind == "implementation" and _is_addressee_group(item, head_clean, folded):
+        return [Named(clean_agency_name(head_clean), (start, start + len(head_clean)))], True, False
     short = len(head_clean.split()) <= 12
     if short and (
         is_catchall(head_clean) or re.match(r"^c\w{0,2}c\s+(?:co quan|don vi|so|nganh|dia phuong)\b", folded)
@@ -141,9 +165,22 @@ def _heading_agencies(item: Item) -> tuple[list[Named], bool, bool]:
     whole = vocab.match_agency(head_clean)
     if whole is not None:
         return [Named(whole.name, (start, start + len(head_clean)))], True, False
-    return [], False, False
+    return [], bool(duty), bool(duty)
 
 
+def _is_addressee_group(item: Item, head: str, folded: str) -> bool:
+    """ "4. Các cơ sở nuôi trồng thủy sản:" then its work: a group of actors that leads its item."""
+    m = grammar().addressees.match(folded)
+    if not m or len(head.split()) > 25 or _ANY_OF_KIND_RE.fullmatch(folded[m.end() : len(head)].strip(" ,.:;")):
+        return False  # "Các doanh nghiệp trên địa bàn tỉnh" is every enterprise: a catch-all
+    text = item.heading.text[item.marker_end - item.heading.start :].rstrip()
+    heading_only = item.emphasised or text.endswith(":") or (text[-1:] not in ".;" and bool(item.body))
+    return heading_only and (bool(_split_heading(item)[2]) or bool(item.body))
+
+
+_ANY_OF_KIND_RE = re.compile(r"|(?:co )?lien quan|khac|tren dia ban.*|cua (?:tinh|thanh pho|huyen|xa).*")
+_DUTY_OF_RE = re.compile(r"(?:trach nhiem|nhiem vu)\s+cua\s+")
+_MADE_OF_RE = re.compile(r"\((?:gom|bao gom)\s+([^)]*)\)")
 _GENERIC_REST_RE = re.compile(r"(?:va |,\s*)?(?:cac )?(?:co quan|don vi|dia phuong|so|ban|nganh|to chuc|ca nhan)[^:]*")
 
 
@@ -153,6 +190,7 @@ def _consumes(text: str, names: list[Named], start: int) -> bool:
     rest = fold_same_length(text[last_end:]).strip(" ,;:.")
     return (
         not rest
+        or rest.startswith(("- ", "– ", "("))  # "Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo"
         or bool(_GENERIC_REST_RE.fullmatch(rest))
         or is_catchall(re.sub(r"^(?:va|cung)\s+", "", rest))  # "… và các đoàn thể"
     )
@@ -189,7 +227,7 @@ def _from_text(item: Item, section_kind: str) -> tuple[list[Named], list[Named]]
     lead: list[Named] = []
     support: list[Named] = []
     # An item headed by an agency's name ("3. Sở Ngoại vụ"), in either task section.
-    heading_names, is_heading, _catchall = _heading_agencies(item)
+    heading_names, is_heading, _catchall = _heading_agencies(item, section_kind)
     lead.extend(heading_names)
     for line in _item_lines(item):
         offset = item.marker_end - line.start if line is item.heading else 0
@@ -298,7 +336,7 @@ def _title(item: Item, is_heading: bool) -> str:
 
 def _task(item: Item, prefix: str, section: Section, default_year: int | None) -> Task:
     labels = _read_labels(item)
-    is_heading = _heading_agencies(item)[1]
+    is_heading = _heading_agencies(item, section.kind)[1]
     if labels.lead or labels.support:
         lead, support = labels.lead, labels.support
     else:
@@ -474,7 +512,7 @@ def _inherit_heading_agency(task: Task, item: Item, parents: dict[int, Item], se
     parent = parents.get(id(item))
     if task.lead or parent is None or not item.path[-1].isalpha():
         return task
-    names, is_heading, _catchall = _heading_agencies(parent)
+    names, is_heading, _catchall = _heading_agencies(parent, section.kind)
     if not (is_heading and names):
         return task
     lead = _dedupe(list(names))
