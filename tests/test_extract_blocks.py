@@ -722,3 +722,14 @@ Tham gia chương trình.
 def test_items_headed_by_whom_they_address(ref: str, title: str, lead: list[str]) -> None:
     task = _tasks(ADDRESSEES)[ref]
     assert (task["title"], task["lead"]) == (title, lead)
+
+
+def test_the_parts_of_a_combined_section_that_are_not_work_give_no_tasks() -> None:
+    body = (
+        "**I. MỤC ĐÍCH**\n\nBảo đảm.\n\n**II. ĐỐI TƯỢNG, NỘI DUNG THI ĐUA**\n\n"
+        "**1. Đối tượng thi đua**\n\na) Tập thể: các cơ quan, đơn vị.\n\nb) Cá nhân: cán bộ, công chức.\n\n"
+        "**2. Nội dung thi đua**\n\na) Tuyên truyền về cuộc bầu cử.\n\nb) Bảo đảm an ninh trật tự.\n\n"
+        "**3. Thời gian thực hiện: **Từ tháng 10/2025 đến tháng 3/2026.\n\n"
+        "**III. TỔ CHỨC THỰC HIỆN**\n\n1. Sở Nội vụ hướng dẫn thực hiện.\n"
+    )
+    assert sorted(_tasks(body)) == ["II.2.a", "II.2.b", "III.1"]

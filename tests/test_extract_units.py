@@ -7,7 +7,8 @@ import pytest
 from hoptac.extract.agencies import parse_agency_list
 from hoptac.extract.clean import clean, normalize_tones
 from hoptac.extract.find import find_money, find_numbers, parse_date, parse_when
-from hoptac.extract.model import When
+from hoptac.extract.model import Named, When
+from hoptac.extract.parties import find_body_period, find_period
 from hoptac.extract.tasks import _subject
 
 
@@ -203,3 +204,31 @@ def test_clean(raw: str, expected: str) -> None:
 )
 def test_tone_placement(text: str, expected: str) -> None:
     assert normalize_tones(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("KẾ HOẠCH HỢP TÁC GIAI ĐOẠN 2026 - 2030", (2026, 2030)),
+        # An elected term is not the plan's span.
+        ("THI ĐUA BẦU CỬ ĐẠI BIỂU HĐND CÁC CẤP NHIỆM KỲ 2026 - 2031", None),
+        ("CHƯƠNG TRÌNH NĂM 2025", None),
+    ],
+)
+def test_periods_in_titles(title: str, expected: tuple[int, int] | None) -> None:
+    period = find_period(Named(title, (0, len(title))))
+    assert ((period.start, period.end) if period else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("3. Thời gian tổ chức phong trào thi đua: từ tháng 10 năm 2025 đến hết tháng 3 năm 2026.", (2025, 2026)),
+        ("Thời gian thực hiện: từ năm 2026 đến hết năm 2030.", (2026, 2030)),
+        ("Thời gian thực hiện: Từ tháng 10/2025 đến khi tổ chức thành công Đại hội.", None),
+        ("Tổ chức từ năm 2026 đến năm 2030.", None),  # not the plan's time line
+    ],
+)
+def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> None:
+    period = find_body_period([(line, 0)])
+    assert ((period.start, period.end) if period else None) == expected

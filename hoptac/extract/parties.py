@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from hoptac.extract import vocab
 from hoptac.extract.model import Named, Party, Period
 from hoptac.extract.text import fold_same_length
 
-__all__ = ["find_parties", "find_parties_in_body", "find_period"]
+__all__ = ["find_body_period", "find_parties", "find_parties_in_body", "find_period"]
 
 _LEVELS = (
     ("khu tu tri", "Khu tự trị"),
@@ -215,16 +216,40 @@ def _named_localities(text: str, start: int) -> list[Party]:
 _PERIOD_RE = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})(?!\d)")
 
 
+# "nhiệm kỳ 2026 - 2031", "khóa XV (2021 - 2026)": an elected term, not the plan's own span.
+_TERM_BEFORE_RE = re.compile(r"(?:nhiem ky|khoa\s+[ivxl]+)\s*\(?\s*$")
+
+
 def find_period(title: Named | None) -> Period | None:
     if title is None:
         return None
-    m = _PERIOD_RE.search(title.name)
-    if not m:
-        return None
-    a, b = int(m[1]), int(m[2])
-    if not a < b <= a + 20:
-        return None
-    return Period(a, b, (title.span[0] + m.start(), title.span[0] + m.end()))
+    for m in _PERIOD_RE.finditer(title.name):
+        a, b = int(m[1]), int(m[2])
+        if a < b <= a + 20 and not _TERM_BEFORE_RE.search(fold_same_length(title.name[: m.start()])):
+            return Period(a, b, (title.span[0] + m.start(), title.span[0] + m.end()))
+    return None
+
+
+# "Thời gian thực hiện: từ tháng 10 năm 2025 đến hết tháng 3 năm 2026" (RULES 7): the plan's span
+# stated in its own time line, with both years.
+_TIME_LINE_RE = re.compile(r"^[\W\d.]*(?:[a-z]\)\s*)?thoi gian\b")
+_FROM_TO_RE = re.compile(
+    r"\btu\s+(?:(?:ngay|thang|quy)\s+[\divx/]+\s*)*(?:nam\s+)?(?:[\d]{1,2}/)*((?:19|20)\d{2})\b[^.;]{0,60}?"
+    r"\bden\s+(?:het\s+)?(?:(?:ngay|thang|quy)\s+[\divx/]+\s*)*(?:nam\s+)?(?:[\d]{1,2}/)*((?:19|20)\d{2})\b"
+)
+
+
+def find_body_period(lines: Iterable[tuple[str, int]]) -> Period | None:
+    """The span a plan's time line states ("Thời gian …: từ … năm X đến … năm Y"); ``lines`` are
+    (text, offset) pairs of the document's body."""
+    for text, offset in lines:
+        folded = fold_same_length(text)
+        if not _TIME_LINE_RE.match(folded):
+            continue
+        m = _FROM_TO_RE.search(folded)
+        if m and int(m[1]) < int(m[2]) <= int(m[1]) + 20:
+            return Period(int(m[1]), int(m[2]), (offset + m.start(), offset + m.end()))
+    return None
 
 
 # -- parties named in the body of news items and letters ---------------------------------------

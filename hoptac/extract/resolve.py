@@ -20,7 +20,7 @@ from hoptac.extract.genre import genre
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
 from hoptac.extract.narrative import find_events, find_reporting, headline_events
-from hoptac.extract.parties import find_parties, find_parties_in_body, find_period, most_printed
+from hoptac.extract.parties import find_body_period, find_parties, find_parties_in_body, find_period, most_printed
 from hoptac.extract.structure import Layout, leaves, structure
 from hoptac.extract.tasks import find_tasks
 from hoptac.extract.text import fold_same_length
@@ -223,6 +223,8 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
                 parties = parties[:1] + parties[1:]
     parties = most_printed(parties, text)
     period = find_period(title)
+    if period is None and kind_of_text == "plan":
+        period = find_body_period((x.text, x.start) for x in layout.lines[: layout.end])
     agreements = find_agreements(info, tuple(parties), period, tuple(events), text) if narrative else []
     events = short_event_titles(events, tuple(parties), text)
 

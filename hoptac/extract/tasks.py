@@ -535,6 +535,28 @@ def _parents(items: list[Item], out: dict[int, Item]) -> dict[int, Item]:
     return out
 
 
+# Parts of a task section that are not work (RULES 1): "1. Đối tượng thi đua", "3. Thời gian",
+# "1. Hiện trạng" inside "II. ĐỐI TƯỢNG, NỘI DUNG THI ĐUA" or a content section.
+_ASIDE_RE = re.compile(
+    r"(?:doi tuong|thoi gian|pham vi|thanh phan|muc dich|yeu cau|muc tieu|chi tieu|quan diem"
+    r"|hien trang|thuc trang|danh gia (?:tinh hinh|thuc trang|ket qua))\b"
+)
+
+
+def _under_aside(item: Item, parents: dict[int, Item]) -> bool:
+    node: Item | None = item
+    while node is not None:
+        head = node.heading.text[node.marker_end - node.heading.start :].strip(" *")
+        colon = _colon(head, 0)
+        if colon > 0:  # "Thời gian thực hiện: Từ tháng 10/2025 …": the label names the part
+            head = head[: colon + 1]
+        short = len(head.split()) <= 8 and (node.emphasised or head.endswith(":") or head[-1:] not in ".;")
+        if short and _ASIDE_RE.match(fold_same_length(head)):
+            return True
+        node = parents.get(id(node))
+    return False
+
+
 def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
     tasks: list[Task] = []
     appendices = [s for s in layout.sections if s.kind == "appendix"]
@@ -544,6 +566,8 @@ def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
             prefix = section.roman or ""
             parents = _parents(section.items, {})
             for item in leaves(section.items):
+                if _under_aside(item, parents):
+                    continue
                 task = _task(item, prefix, section, default_year)
                 tasks.append(_inherit_heading_agency(task, item, parents, section))
         for table in section.tables:
