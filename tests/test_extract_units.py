@@ -53,6 +53,10 @@ from hoptac.extract.tasks import _subject
         ("Công ty Điện lực Đắk Lắk", ["Công ty Điện lực Đắk Lắk"]),
         ("chính quyền địa phương, các lực lượng và UBND các xã giám sát", ["Ủy ban nhân dân các xã"]),
         ("Ban Chỉ huy Phòng thủ dân sự tỉnh qua Văn phòng Ban Chỉ huy", ["Ban Chỉ huy Phòng thủ dân sự tỉnh"]),
+        ("Ủy ban bầu cử tỉnh, Hội đồng Thi đua - Khen thưởng tỉnh, UBND tỉnh xem xét", [
+            "Ủy ban bầu cử tỉnh", "Hội đồng Thi đua - Khen thưởng tỉnh", "Ủy ban nhân dân tỉnh"
+        ]),  # fmt: skip
+        ("Ban Chỉ đạo tỉnh chỉ đạo các sở", ["Ban Chỉ đạo tỉnh"]),
         # A head's title: a named body is that body; the heads formula names no one (RULES 4).
         ("Giám đốc Sở Ngoại vụ chịu trách nhiệm", ["Sở Ngoại vụ"]),
         ("Bộ trưởng Bộ Công an chỉ đạo", ["Bộ Công an"]),
