@@ -582,6 +582,7 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             and sep in (",", "va")
             and printed[:1].isupper()
             and not _ENDS_AT_PLACE_RE.search(vocab.fold(out[-1][0]))
+            and not _vocab_names().fullmatch(fold_same_length(out[-1][0]))  # a whole known name ends there
         ):
             # A comma or "và" inside a name ("Cao đẳng Nghề, Công nghệ Việt - Hàn", "Cục Thủy sản và Kiểm ngư").
             prev_name, pa, _ = out[-1]
