@@ -531,6 +531,15 @@ def test_a_clock_is_no_budget() -> None:
     assert [b["amount"] for b in extract_text(text).to_dict()["budget"]] == [5_000_000]
 
 
+def test_a_total_counts_not_its_parts_nor_its_yearly_rate() -> None:
+    text = HEADER + (
+        "II. NỘI DUNG\n1. Quan trắc môi trường nuôi trồng thủy sản.\nIII. KINH PHÍ\n"
+        "Dự toán từ năm 2026 - 2030: 1.500.000.000 đồng/năm x 05 năm = 7.500.000.000 đồng. Trong đó:\n"
+        "- Thu và phân tích mẫu: 6.821.646.215 đồng.\n- Hội nghị tập huấn: 678.353.785 đồng.\n"
+    )
+    assert [b["amount"] for b in extract_text(text).to_dict()["budget"]] == [7_500_000_000]
+
+
 # -- reporting ----------------------------------------------------------------------------------
 
 

@@ -37,6 +37,24 @@ _NOT_BUDGET_RE = re.compile(
 )
 # A threshold or a rate, not a sum: "có giá trị từ 500 triệu đồng", "40.000 đồng/giờ".
 _THRESHOLD_RE = re.compile(r"(?:gia tri|tu|tren|duoi|toi da|toi thieu|khong qua|vuot|den|=)\s*$")
+# "1.500.000.000 đồng/năm x 05 năm = 7.500.000.000 đồng": the product is the sum committed.
+_PRODUCT_RE = re.compile(r"(?:\bx|×)\s*\d+[^=]{0,20}=\s*$")
+
+
+def _is_breakdown(text: str, line_start: int) -> bool:
+    """Whether the line at ``line_start`` is a bullet of a "Trong đó:" list, the parts of a total."""
+    pos = line_start
+    for _ in range(12):
+        if pos == 0 or text[pos : pos + 1] not in "-+•":
+            return False
+        prev_start = text.rfind("\n", 0, pos - 1) + 1
+        prev = fold_same_length(text[prev_start : pos - 1]).rstrip()
+        if prev.endswith("trong do:"):
+            return True
+        pos = prev_start
+    return False
+
+
 # Documents whose parties may be named anywhere in the body, not only in the title.
 BODY_PARTY_KINDS = {"tin_bai", "cong_van", "thong_bao", "bao_cao"}
 _YEAR_IN_TITLE_RE = re.compile(r"\bnăm\s+((?:19|20)\d{2})\b(?!\s*[-–])")
@@ -196,7 +214,9 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
     for amount, span in money:
         line_start = text.rfind("\n", 0, span[0]) + 1
         before = fold_same_length(text[max(line_start, span[0] - 200) : span[0]])
-        if _NOT_BUDGET_RE.search(before) or _THRESHOLD_RE.search(before) or text[span[1] : span[1] + 1] == "/":
+        if _NOT_BUDGET_RE.search(before) or text[span[1] : span[1] + 1] == "/" or _is_breakdown(text, line_start):
+            continue
+        if _THRESHOLD_RE.search(before) and not _PRODUCT_RE.search(before):
             continue
         if amount not in seen_amounts:
             seen_amounts.add(amount)
