@@ -742,3 +742,13 @@ def test_the_parts_of_a_combined_section_that_are_not_work_give_no_tasks() -> No
         "**III. TỔ CHỨC THỰC HIỆN**\n\n1. Sở Nội vụ hướng dẫn thực hiện.\n"
     )
     assert sorted(_tasks(body)) == ["II.2.a", "II.2.b", "III.1"]
+
+
+def test_an_items_several_time_lines_give_its_first_start_and_first_deadline() -> None:
+    body = (
+        "**I. MỤC ĐÍCH**\n\nBảo đảm.\n\n**II. NHIỆM VỤ**\n\n1. Sở Tài chính\n\n- Hướng dẫn kiểm kê tài sản.\n"
+        "Thời gian thực hiện: Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê.\n\n"
+        "- Tổng hợp kết quả kiểm kê.\nThời gian hoàn thành: Trước ngày 31/5/2026.\n"
+    )
+    when = _tasks(body)["II.1"]["when"]
+    assert (when["from_year"], when["due"]) == (2025, "2026-05-31")

@@ -110,6 +110,9 @@ def test_agency_spans_slice_back() -> None:
         ("Liên tục", When(ongoing=True)),
         ("trước ngày 31/10 hàng năm", When(yearly=True, due="--10-31")),
         ("Thei gian hean thanh truéc ngay 30/3/2022.", When(due="2022-03-30")),
+        ("Từ 01/7/2025", When(from_year=2025)),
+        # A window with a dated end is due at its end, not a start.
+        ("Từ ngày 01/01/2026 đến ngày 31/3/2026.", When(due="2026-03-31")),
     ],
 )
 def test_timings(text: str, expected: When) -> None:

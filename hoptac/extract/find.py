@@ -150,7 +150,14 @@ _YEARLY_RE = re.compile(r"\bh[ae]ng nam\b")
 _ONGOING_RE = re.compile(r"\b(?:thuong xuyen|lien tuc)\b")
 _FROM_YEAR_RE = re.compile(r"\btu nam\s*(\d{4})\b(?!\s*(?:den|-|–))")
 # A start: "Từ 01/7/2025", "Từ tháng 7/2025".
-_FROM_DATE_RE = re.compile(r"^\W*tu\s+(?:ngay\s*)?(?:thang\s*)?(?:\d{1,2}\s*/\s*)?\d{1,2}\s*/\s*(\d{4})")
+# Not a window with a dated end ("Từ ngày 01/01/2026 đến ngày 31/3/2026" is due at its end).
+_FROM_DATE_RE = re.compile(
+    r"^\W*tu\s+(?:ngay\s*)?(?:thang\s*)?(?:\d{1,2}\s*/\s*)?\d{1,2}\s*/\s*(\d{4})"
+    r"(?!\s*(?:den|[-–])\s*(?:het\s+)?(?:ngay|thang)?\s*\d)"
+)
+_WINDOW_END_RE = re.compile(
+    r"\btu\s+ngay\b[^;]{0,30}?\bden\s+(?:het\s+)?ngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
+)
 # "Năm 2025 và các năm tiếp theo", "Quý IV năm 2025 và các năm tiếp theo", "Giai đoạn 2026-2030 và
 # những năm tiếp theo": a start, nothing else.
 _ONWARD_RE = re.compile(
@@ -210,6 +217,9 @@ def parse_when(text: str, *, default_year: int | None = None, years: bool = True
             due = f"--{month:02d}-{day:02d}"
         elif default_year:
             due = _iso(default_year, month, day)
+    window = _WINDOW_END_RE.search(f) if due is None else None
+    if window:  # "Từ ngày 01/01/2026 đến ngày 31/3/2026": due at the window's end
+        due = _iso(int(window[3]), int(window[2]), int(window[1]))
     if due is None and years:
         q = _QUARTER_RE.search(f)
         mm = _MONTH_DATE.search(f)

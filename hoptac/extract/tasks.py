@@ -68,6 +68,18 @@ def _label_agencies(text: str, value_at: int, line_start: int) -> list[Named]:
     return out
 
 
+def _union(whens: list[When]) -> When:
+    """The times of an item's several time lines ("Thời gian thực hiện: Từ tháng 11/2025 …" then
+    "Thời gian hoàn thành: Trước ngày 15/4/2026"): the first start and the first deadline printed."""
+    return When(
+        yearly=any(w.yearly for w in whens),
+        ongoing=any(w.ongoing for w in whens),
+        years=tuple(sorted({y for w in whens for y in w.years})),
+        from_year=next((w.from_year for w in whens if w.from_year), None),
+        due=next((w.due for w in whens if w.due), None),
+    )
+
+
 def _read_labels(item: Item) -> _Labels:
     lead: list[Named] = []
     support: list[Named] = []
@@ -344,7 +356,7 @@ def _task(item: Item, prefix: str, section: Section, default_year: int | None) -
     lead_t = _dedupe(lead)
     support_t = _dedupe(support, {_agency_key(n.name) for n in lead_t})
     if labels.when_text is not None:
-        when = parse_when(labels.when_text, default_year=default_year)
+        when = _union([parse_when(part, default_year=default_year) for part in labels.when_text.split("; ")])
     else:
         when = _when_from_text(item, default_year, is_heading)
     lines = _item_lines(item)
