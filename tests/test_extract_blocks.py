@@ -752,3 +752,28 @@ def test_an_items_several_time_lines_give_its_first_start_and_first_deadline() -
     )
     when = _tasks(body)["II.1"]["when"]
     assert (when["from_year"], when["due"]) == (2025, "2026-05-31")
+
+
+SCANNED_FIELDS = """II. ˆ NHIỆM VỤ
+
+1. Về dữ liệu
+
+a) N hiệm vụ: Rà soát, hoàn thiện Chiến lược dữ liệu của thành phố.
+
+b) - Cơ quan thực hiện:
+
+_~ Đơn vị chủ trì: Sở Khoa học và Công nghệ.
+
+c Thời gian thực hiện: Hoàn thành trong năm 2025.
+
+2. Về nguồn lực
+
+- 4/1. — Kinh phí thực hiện
+"""
+
+
+def test_specks_on_a_scan_do_not_break_lettered_fields() -> None:
+    tasks = {t.ref: t for t in resolve(clean_document(HEADER + SCANNED_FIELDS, True), "scan.pdf").tasks}
+    assert tasks["II.1"].title == "Về dữ liệu"
+    assert [n.name for n in tasks["II.1"].lead] == ["Sở Khoa học và Công nghệ"]
+    assert tasks["II.1"].when.years == (2025,)

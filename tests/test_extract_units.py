@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hoptac.extract.agencies import parse_agency_list
-from hoptac.extract.clean import clean, normalize_tones
+from hoptac.extract.clean import clean, normalize_tones, tidy_ocr_line
 from hoptac.extract.find import find_money, find_numbers, parse_date, parse_when
 from hoptac.extract.model import Named, When
 from hoptac.extract.parties import find_body_period, find_period
@@ -239,3 +239,22 @@ def test_periods_in_titles(title: str, expected: tuple[int, int] | None) -> None
 def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> None:
     period = find_body_period([(line, 0)])
     assert ((period.start, period.end) if period else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("II. ˆ NHIỆM VỤ", "II. NHIỆM VỤ"),
+        (":1.2. | Triển khai dữ liệu", "1.2. Triển khai dữ liệu"),
+        ("_- Phối hợp triển khai", "- Phối hợp triển khai"),
+        ("c)ạ Thời gian thực hiện", "c) Thời gian thực hiện"),
+        ("c Thời gian thực hiện: năm 2025", "c) Thời gian thực hiện: năm 2025"),
+        ("- 4/1. — Kinh phí thực hiện", "4.1. Kinh phí thực hiện"),
+        # What OCR read right stays: words, quotes around words, a bullet, money, "ở".
+        ("Ông “Nguyễn” nói", "Ông “Nguyễn” nói"),
+        ("- 2,5 tỷ đồng", "- 2,5 tỷ đồng"),
+        ("ở Việt Nam", "ở Việt Nam"),
+    ],
+)
+def test_ocr_specks(line: str, expected: str) -> None:
+    assert tidy_ocr_line(line) == expected

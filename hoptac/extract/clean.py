@@ -17,7 +17,7 @@ from hoptac.extract.repair import Repair, repair_lines
 from hoptac.extract.tables import pipe_cell_tables
 from hoptac.extract.text import is_caps
 
-__all__ = ["Cleaned", "clean", "clean_document", "normalize_tones"]
+__all__ = ["Cleaned", "clean", "clean_document", "normalize_tones", "tidy_ocr_line"]
 
 _TONES = {"\u0300": 0, "\u0301": 1, "\u0303": 2, "\u0309": 3, "\u0323": 4}
 _TONE_MARKS = list(_TONES)
@@ -281,6 +281,31 @@ def is_hard_wrapped(raw: str) -> bool:
     return p90 <= 130 and open_ends >= 0.5
 
 
+# OCR reads specks and stamp edges as marks: alone between spaces, before an item's label, glued
+# to a bullet or to a letter label ("II. ˆ NHIỆM VỤ", ":1.2. | Triển khai", "_- Phối hợp", "c)ạ Thời").
+_OCR_NOISE_TOKEN_RE = re.compile(r"(?<!\S)[ˆ`~_|¦^«»“”\"'‘’]+(?!\S)")
+_OCR_BEFORE_LABEL_RE = re.compile(r"^[:;,.'\"“”‘’`ˆ~_|¦^]+(?=(?:[IVX]{1,5}|\d{1,2})(?:[.)]|\s)|[a-zđ]\))")
+# "c Thời gian thực hiện:": a letter label that lost its bracket (never "ở", which is a word).
+_OCR_BARE_LETTER_RE = re.compile(r"^([a-hđ])\s+(?=[A-ZĐÀ-Ỹ])")
+_OCR_BULLET_RE = re.compile(r"^[\"“”‘’'`ˆ~_|¦^]*[-–—~_](?:\s*[-–—])?\s+(?=\S)")
+_OCR_AFTER_LETTER_RE = re.compile(r"^([a-zđ]\))[^\s\w]?[a-zđà-ỹ]?(?=\s)")
+
+
+# "- 4/1. — Kinh phí": a numbered label read with a slash or comma for its dot, behind a speck.
+_OCR_NUMBER_RE = re.compile(r"^(?:[-–—]\s+)?(\d{1,2})[/,:](\d{1,2})\.\s*(?:[-–—]\s+)?")
+
+
+def tidy_ocr_line(line: str) -> str:
+    """An OCR'd line without the specks read as marks; other text is left as read."""
+    line = _OCR_NOISE_TOKEN_RE.sub("", line)
+    line = _OCR_NUMBER_RE.sub(r"\1.\2. ", line)
+    line = _OCR_BEFORE_LABEL_RE.sub("", line)
+    line = _OCR_BULLET_RE.sub("- ", line)
+    line = _OCR_AFTER_LETTER_RE.sub(r"\1", line)
+    line = _OCR_BARE_LETTER_RE.sub(r"\1) ", line)
+    return " ".join(line.split())
+
+
 def clean_document(raw: str, scanned: bool = False) -> Cleaned:
     """The cleaned text: one paragraph per line, NFC, one tone placement, no markup.
 
@@ -295,6 +320,8 @@ def clean_document(raw: str, scanned: bool = False) -> Cleaned:
         text = normalize_tones(text)
         lines = [line.strip() for line in _SPACES_RE.sub(" ", text).split("\n")]
         del text
+        if scanned:
+            lines = [tidy_ocr_line(line) for line in lines]
         for line in pipe_cell_tables(lines):
             reflow.feed(line)
     paragraphs, repairs = repair_lines(reflow.finish())  # damaged paragraphs only; the lines stay

@@ -349,7 +349,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
     flush_table()
 
     for section in sections:
-        _fold_field_labels(section.items)
+        _fold_field_labels(section.items, scanned)
     closing = _closing_paragraphs(sections)
     body_start = 0
     return Layout(text, lines, sections, body_start, first_section, end, headings, closing)
@@ -362,17 +362,22 @@ _FIELD_LABEL_RE = re.compile(
 )
 
 
-def _is_field_label(item: Item) -> bool:
+def _is_field_label(item: Item, scanned: bool = False) -> bool:
     head = fold_same_length(item.heading.text[item.marker_end - item.heading.start :].lstrip(" *"))
+    if scanned:  # "a) = Nhiệm vụ:", "a) N hiệm vụ:": specks and a split word
+        head = re.sub(r"^[\W_]+", "", head)
+        return bool(_FIELD_LABEL_RE.match(head) or _FIELD_LABEL_RE.match(head.replace(" ", "", 2)))
     return bool(_FIELD_LABEL_RE.match(head))
 
 
-def _fold_field_labels(items: list[Item]) -> None:
-    """Lettered children that are all field labels become lines of their parent."""
+def _fold_field_labels(items: list[Item], scanned: bool = False) -> None:
+    """Lettered children that are all field labels become lines of their parent (on a scan, two in
+    three: OCR garbles some)."""
     for item in items:
-        _fold_field_labels(item.children)
+        _fold_field_labels(item.children, scanned)
         lettered = [c for c in item.children if c.path[-1].isalpha()]
-        if len(lettered) >= 2 and all(_is_field_label(c) for c in lettered):
+        labels = sum(_is_field_label(c, scanned) for c in lettered)
+        if len(lettered) >= 2 and (labels == len(lettered) or (scanned and 3 * labels >= 2 * len(lettered))):
             for child in lettered:
                 item.body.extend([child.heading, *child.body])
             item.children = [c for c in item.children if not c.path[-1].isalpha()]
