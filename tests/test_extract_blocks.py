@@ -777,3 +777,14 @@ def test_specks_on_a_scan_do_not_break_lettered_fields() -> None:
     assert tasks["II.1"].title == "Về dữ liệu"
     assert [n.name for n in tasks["II.1"].lead] == ["Sở Khoa học và Công nghệ"]
     assert tasks["II.1"].when.years == (2025,)
+
+
+def test_an_ocr_numeral_one_ahead_follows_a_heading_ocr_lost() -> None:
+    # "I. MỤC ĐÍCH" was read into its paragraph; "IL NỘI DUNG" is then II, not I by position.
+    body = (
+        "lễ MỤC ĐÍCH, YÊU CÂU h; Mục đích cụ thể hóa thỏa thuận.\n\n"
+        "IL NỘI DUNG\n\n1. Sở Ngoại vụ chủ trì tổ chức hội nghị.\n\nII. KINH PHÍ\n\nNgân sách tỉnh.\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Tài chính bố trí kinh phí.\n"
+    )
+    tasks = {t.ref for t in resolve(clean_document(HEADER + body, True), "scan.pdf").tasks}
+    assert tasks == {"II.1", "IV.1"}

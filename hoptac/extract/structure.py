@@ -78,7 +78,7 @@ class Layout:
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
 # OCR's readings of a bold "I.", "II.", "III.": l, L, 1 or | for I, the dot lost, read as a comma or
 # merged into the letter ("lỆ").
-_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
+_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊỄệêễ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
 _OCR_NUMERAL = str.maketrans("lL1|", "IIII")
 # A number without its dot, one letter or mark for the digit, or the dot alone.
 _OCR_ITEM_RE = re.compile(r"^(?:\d{1,2}|[^\s\d+•*-][.,]|[.,])\s+")
@@ -132,7 +132,8 @@ def _ocr_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
     value = _roman_value(m[1].translate(_OCR_NUMERAL))
     if value is None or abs(value - expected) > 1:
         return None
-    return roman(expected), m[2]
+    # One ahead: the heading before was lost to OCR ("I." unread, then "IL NỘI DUNG" is II).
+    return roman(value if value == expected + 1 else expected), m[2]
 
 
 def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:
