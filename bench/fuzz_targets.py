@@ -612,10 +612,10 @@ def run_atheris(target: Target, seconds: float, out: Path, timeout: int, rss_mb:
 
 
 def _in_process_pdf() -> None:
-    from hoptac.extract import read
+    from hoptac.extract.read import pdf
 
-    read._PDF_SANDBOX = False
-    read.MAX_PDF_SECONDS = 10.0
+    pdf._PDF_SANDBOX = False
+    pdf.MAX_PDF_SECONDS = 10.0
 
 
 def run_hypothesis(target: Target, seconds: float, out: Path, timeout: int, rss_mb: int) -> Stats:

@@ -35,9 +35,11 @@ _READER = textwrap.dedent(
     resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[2]), int(sys.argv[2])))
     from hoptac.errors import ReadError
     from hoptac.extract import read
+    from hoptac.extract.read import docx, html, pdf
     for assignment in sys.argv[3:]:
         name, value = assignment.split("=")
-        setattr(read, name, type(getattr(read, name))(value))
+        module = next(m for m in (pdf, docx, html, read) if hasattr(m, name))
+        setattr(module, name, type(getattr(module, name))(value))
     try:
         doc = read.read_path(sys.argv[1])
     except ReadError as exc:

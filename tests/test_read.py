@@ -547,7 +547,7 @@ def test_pdf_text_tables_and_pages():
 
 
 def test_pdf_page_limit(monkeypatch):
-    monkeypatch.setattr(read, "MAX_PDF_PAGES", 1)
+    monkeypatch.setattr(read.pdf, "MAX_PDF_PAGES", 1)
     with pytest.raises(ReadError, match=r"có hơn 1 trang \(giới hạn 1 trang\)"):
         read_path(FIXTURES / "vietnamese.pdf")
 
@@ -633,7 +633,7 @@ def test_bad_bytes(case, name, make, reason):
 
 
 def test_zip_bomb_total_size(monkeypatch):
-    monkeypatch.setattr(read, "MAX_DOCX_UNPACKED", 10_000)
+    monkeypatch.setattr(read.docx, "MAX_DOCX_UNPACKED", 10_000)
     with pytest.raises(ReadError, match="bom nén"):
         read_bytes(_good_docx() + b"", "a.docx")  # a real document, over the (lowered) total
 
