@@ -788,3 +788,40 @@ def test_an_ocr_numeral_one_ahead_follows_a_heading_ocr_lost() -> None:
     )
     tasks = {t.ref for t in resolve(clean_document(HEADER + body, True), "scan.pdf").tasks}
     assert tasks == {"II.1", "IV.1"}
+
+
+OCR_LABELS = """I. MỤC ĐÍCH
+
+1. Mục đích
+
+Bảo đảm thống nhất.
+
+II. NỘI DUNG
+
+1, Phổ biến Luật Việc làm.
+
+3, Tổ chức tập huấn nghiệp vụ.
+
+2.1. Tập huấn cho cán bộ cấp tỉnh.
+
+l.« Tập huấn cho cán bộ cấp xã.
+
+3, Kiểm tra việc thi hành Luật.
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1: Sở Nội vụ chịu trách nhiệm tổng hợp.
+
+2h Các cơ quan được giao chủ trì hoàn thành nhiệm vụ.
+
+KÃ Thủ trưởng các sở, ban, ngành và Ủy ban nhân dân phường, xã chịu trách nhiệm triển khai.
+
+Sở Tài chính bố trí kinh phí.
+"""
+
+
+def test_ocr_garbled_labels_are_numbered_by_position() -> None:
+    # "3," right after 1 is 2 (a label with a comma: its digit is suspect); after "2.1." a garbled label
+    # is 2.2; "3," after 2.x is 3, as read; "1:", "2h", "KÃ" are labels, "Sở" is a word.
+    tasks = {t.ref for t in resolve(clean_document(HEADER + OCR_LABELS, True), "scan.pdf").tasks}
+    assert tasks == {"II.1", "II.2.1", "II.2.2", "II.3", "IV.1", "IV.2", "IV.3"}

@@ -291,8 +291,8 @@ _OCR_BULLET_RE = re.compile(r"^[\"“”‘’'`ˆ~_|¦^]*[-–—~_](?:\s*[-–
 _OCR_AFTER_LETTER_RE = re.compile(r"^([a-zđ]\))[^\s\w]?[a-zđà-ỹ]?(?=\s)")
 
 
-# "- 4/1. — Kinh phí": a numbered label read with a slash or comma for its dot, behind a speck.
-_OCR_NUMBER_RE = re.compile(r"^(?:[-–—]\s+)?(\d{1,2})[/,:](\d{1,2})\.\s*(?:[-–—]\s+)?")
+# "- 4/1. — Kinh phí", "1;1, Đẩy mạnh": a numbered label read with other marks for its dots.
+_OCR_NUMBER_RE = re.compile(r"^(?:[-–—]\s+)?(\d{1,2})[/,:;](\d{1,2})[.,;:]\s*(?:[-–—]\s+)?(?=\S)")
 
 
 def tidy_ocr_line(line: str) -> str:

@@ -33,6 +33,7 @@ __all__ = [
     "Repair",
     "fold",
     "is_damaged",
+    "is_syllable",
     "model_path",
     "repair_line",
     "repair_lines",
@@ -279,6 +280,11 @@ def _syllables() -> frozenset[str]:
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(x for x in lines if x and not x.startswith("#"))
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` (lower case) is a Vietnamese syllable the model knows."""
+    return word in _syllables()
 
 
 @lru_cache(maxsize=131072)

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from hoptac.extract.model import Span
+from hoptac.extract.repair import is_syllable
 from hoptac.extract.text import fold_same_length, is_caps, roman, roman_value
 
 __all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
@@ -81,7 +82,7 @@ _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
 _OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊỄệêễ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
 _OCR_NUMERAL = str.maketrans("lL1|", "IIII")
 # A number without its dot, one letter or mark for the digit, or the dot alone.
-_OCR_ITEM_RE = re.compile(r"^(?:\d{1,2}|[^\s\d+•*-][.,]|[.,])\s+")
+_OCR_ITEM_RE = re.compile(r"^(?:(\d{1,2}[,:;h]|[a-z]\d)|\d{1,2}|[^\s\d+•*-][.,][^\s\w]?|[.,]|([^\W\d_]{1,2}))\s+")
 _PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
 _NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.),])\s*(?=\S)")
 _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
@@ -223,14 +224,24 @@ def _is_appendix(text: str) -> bool:
     return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and is_caps(text)
 
 
-def _ocr_item(text: str, items: list[Item]) -> tuple[tuple[str, ...], int] | None:
-    """An item whose printed number OCR garbled ("2 Căn cứ", "m. Tham gia", ". Trong"), on a scan:
-    numbered after the section's last item."""
+def _ocr_item(text: str, items: list[Item], stack: list[Item]) -> tuple[tuple[str, ...], int, bool] | None:
+    """An item whose printed number OCR garbled ("2 Căn cứ", "m. Tham gia", ". Trong", "2h Các",
+    "KÃ Thủ trưởng"), on a scan: numbered after the section's last item. The flag says the label is
+    surely garbled ("3," "1:" "c5"): its digit is not to be trusted either."""
     m = _OCR_ITEM_RE.match(text)
     if not m or not text[m.end() : m.end() + 1].isupper():
         return None
+    if m[2] and is_syllable(m[2].lower()):
+        return None  # a word ("Sở Tài chính …"), not a label
     last = items[-1].path[0] if items else "0"
-    return ((str(int(last) + 1),), m.end()) if last.isdigit() else None
+    digits = re.match(r"\d+", m[1] or "")
+    if digits and last.isdigit() and int(digits[0]) == int(last) + 1:
+        return (digits[0],), m.end(), True  # "5," right after 4.x: the digit is the next one, as read
+    if stack and len(stack[-1].path) == 2 and stack[-1].path[1].isdigit():
+        # After "3.1. …" a garbled label is most likely "3.2.", the next of its siblings.
+        parent, number = stack[-1].path
+        return ((parent, str(int(number) + 1)), m.end(), bool(m[1]))
+    return ((str(int(last) + 1),), m.end(), bool(m[1])) if last.isdigit() else None
 
 
 def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool = False) -> Layout:
@@ -293,7 +304,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
             table_rows.append(row)
             continue
         flush_table()
-        garbled = _ocr_item(line.text, current.items) if scanned and current is not preamble else None
+        garbled = _ocr_item(line.text, current.items, stack) if scanned and current is not preamble else None
         first = line.text[:2]
         if garbled is None and first[0] not in _STRUCTURAL_FIRST and first[1:] != ")":
             # Most lines are prose: no section, appendix or item can start with their first letter.
@@ -312,7 +323,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
                 expected = (_roman_value(numeral) or 0) + 1
             first_section = min(first_section, line.index)
             continue
-        numbered = number_path(line) or garbled
+        numbered = garbled[:2] if garbled and garbled[2] else number_path(line) or (garbled and garbled[:2])
         letter = _LETTER_RE.match(line.text)
         if arabic_sections and numbered is not None and len(numbered[0]) == 1:
             title = line.text[numbered[1] :]
