@@ -113,9 +113,11 @@ class _Reflow:
         self.headings: set[int] = set()  # indexes in ``out`` of emphasised heading lines
         self.para: list[str] = []  # the lines of the open paragraph
         self.para_heading = False
+        self.para_caps = False  # every line of the open paragraph is in capitals
+        self.last_caps = False  # its last line is
         self.blank = False
 
-    def _joins(self, nxt: str) -> bool:
+    def _joins(self, nxt: str, nxt_caps: bool) -> bool:
         """Whether ``nxt`` continues the open paragraph."""
         first_line, last_line = self.para[0], self.para[-1]
         if first_line.startswith("|") or nxt.startswith("|"):
@@ -124,16 +126,14 @@ class _Reflow:
             return True
         if self.para_heading:
             return False
-        if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
+        if nxt_caps and self.last_caps and _OPEN_CAPS_END_RE.search(last_line):
             return not _starts_block(nxt)
         if not self.wrapped:
             # Lines are paragraphs; only a sentence cut by a page break runs on, in lower case.
             return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _starts_block(nxt)
-        if _is_caps(last_line) and _is_caps(nxt) and _OPEN_CAPS_END_RE.search(last_line):
-            return not _starts_block(nxt)
         if _SENTENCE_END_RE.search(last_line) or _starts_block(nxt):
             return False
-        if all(_is_caps(x) for x in self.para) or _is_caps(nxt):
+        if self.para_caps or nxt_caps:
             return False
         if self.blank:
             # A page break inside a sentence: the next page starts in lower case.
@@ -147,13 +147,17 @@ class _Reflow:
         if not line:
             self.blank = True
             return
-        if self.para and not (heading and not _BARE_LABEL_RE.match(self.para[-1])) and self._joins(line):
+        caps = _is_caps(line)  # once per line: a paragraph's lines are judged as they come
+        if self.para and not (heading and not _BARE_LABEL_RE.match(self.para[-1])) and self._joins(line, caps):
             self.para.append(line)
             self.para_heading = self.para_heading or heading
+            self.para_caps = self.para_caps and caps
         else:
             self._close()
             self.para = [line]
             self.para_heading = heading
+            self.para_caps = caps
+        self.last_caps = caps
         self.blank = False
 
     def _close(self) -> None:

@@ -285,9 +285,10 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
     pipe_cells: list[Line] = []
     skip_until = -1
     for line in (lines[i] for i in read):
+        line_text = line.text  # sliced once: every test below reads it
         if line.index <= skip_until:
             continue
-        if line.text == "|":
+        if line_text == "|":
             # A table pasted with every cell on its own line between "|" lines.
             pipe_cells = _pipe_cells(lines, line.index, end)
             table = _table_from_cells(pipe_cells)
@@ -296,7 +297,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
                 current.tables.append(table)
                 skip_until = pipe_cells[-1].index + 1
                 continue
-        if not line.text:
+        if not line_text:
             continue
         row = _table_row(line)
         if row is not None:
@@ -304,8 +305,8 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
             table_rows.append(row)
             continue
         flush_table()
-        garbled = _ocr_item(line.text, current.items, stack) if scanned and current is not preamble else None
-        first = line.text[:2]
+        garbled = _ocr_item(line_text, current.items, stack) if scanned and current is not preamble else None
+        first = line_text[:2]
         if garbled is None and first[0] not in _STRUCTURAL_FIRST and first[1:] != ")":
             # Most lines are prose: no section, appendix or item can start with their first letter.
             (stack[-1].body if stack else current.lines).append(line)
@@ -313,8 +314,8 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
         roman = _roman_heading(line, expected)
         if current.kind == "appendix" and roman is not None:
             roman = None  # Roman groups inside an appendix are not sections of the plan
-        if roman is not None or _is_appendix(line.text):
-            numeral, title = roman if roman else ("PL", line.text)
+        if roman is not None or _is_appendix(line_text):
+            numeral, title = roman if roman else ("PL", line_text)
             kind = "appendix" if numeral == "PL" else section_kind(title)
             current = Section(numeral if roman else None, line, kind)
             sections.append(current)
@@ -324,9 +325,9 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
             first_section = min(first_section, line.index)
             continue
         numbered = garbled[:2] if garbled and garbled[2] else number_path(line) or (garbled and garbled[:2])
-        letter = _LETTER_RE.match(line.text)
+        letter = _LETTER_RE.match(line_text)
         if arabic_sections and numbered is not None and len(numbered[0]) == 1:
-            title = line.text[numbered[1] :]
+            title = line_text[numbered[1] :]
             kind = section_kind(title)
             if is_caps(title) and kind != "other":
                 current = Section(numbered[0][0], line, kind, arabic=True)

@@ -26,8 +26,8 @@ def is_caps(text: str, share: float = 0.8) -> bool:
     least. A long line with lower case is prose, whatever its share of capitals."""
     if text.isupper():
         return sum(map(str.isalpha, text)) >= 2
-    if len(text) > 200:
-        return False
+    if len(text) > 200 or sum(map(str.islower, text[:24])) > (1 - share) * len(text):
+        return False  # prose: too many small letters already at its start
     letters = sum(map(str.isalpha, text))
     return letters >= 2 and sum(map(str.isupper, text)) >= share * letters
 
