@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hoptac.extract.agencies import parse_agency_list
-from hoptac.extract.clean import clean, normalize_tones, tidy_ocr_line
+from hoptac.extract.clean import _starts_block, clean, normalize_tones, tidy_ocr_line
 from hoptac.extract.find import find_money, find_numbers, parse_date, parse_when
 from hoptac.extract.model import Named, When
 from hoptac.extract.parties import find_body_period, find_period
@@ -258,3 +258,17 @@ def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> N
 )
 def test_ocr_specks(line: str, expected: str) -> None:
     assert tidy_ocr_line(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "starts"),
+    [
+        ("3) Tổ chức hội nghị", True),
+        ("II. NHIỆM VỤ", True),
+        ("Thời gian: năm 2025", True),
+        ("2026) tiếng Việt và tiếng Trung Quốc", False),  # a wrapped "(giai đoạn 2022-\n2026)"
+        ("nơi có nhiều lao động: chính sách", False),
+    ],
+)
+def test_lines_that_start_a_block(line: str, starts: bool) -> None:
+    assert _starts_block(line) is starts

@@ -71,7 +71,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u00ad]")
 _LINE_START_RE = re.compile(
     r"""^(?:
         [-+•–*]\s                                  # bullet
-      | \(?[0-9IVXLC]{1,5}(?:\.[0-9]{1,3})*[.)]\s?  # numbered item: 1. 1.2. II. 3)
+      | \(?(?:[0-9]{1,3}|[IVXLC]{1,5})(?:\.[0-9]{1,3})*[.)]\s?  # numbered item: 1. 1.2. II. 3) (not "2026)")
       | [a-zđ]\)\s                                  # lettered item: a)
       | \|                                          # table row
       | (?:Số|Số\s*hiệu|Kính\s+gửi|Nơi\s+nhận|Căn\s+cứ|Thời\s+gian|Cơ\s+quan|Đơn\s+vị|TM\.|KT\.|T/M)\b
