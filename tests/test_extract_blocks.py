@@ -825,3 +825,12 @@ def test_ocr_garbled_labels_are_numbered_by_position() -> None:
     # is 2.2; "3," after 2.x is 3, as read; "1:", "2h", "KÃ" are labels, "Sở" is a word.
     tasks = {t.ref for t in resolve(clean_document(HEADER + OCR_LABELS, True), "scan.pdf").tasks}
     assert tasks == {"II.1", "II.2.1", "II.2.2", "II.3", "IV.1", "IV.2", "IV.3"}
+
+
+def test_ocr_misread_letters_and_glued_labels_on_a_scan() -> None:
+    body = (
+        "II. GIẢI PHÁP\n\n1. Hoàn thiện thể chế\n\na) Nghiên cứu các Nghị định.\n\nb) Xây dựng văn bản.\n\n"
+        "2Á Tuyên truyền về hạ tầng 5G\n\na) Tổ chức hội nghị.\n\nb) Phổ biến đặc tính.\n\ne) Hướng dẫn doanh nghiệp.\n"
+    )
+    tasks = {t.ref for t in resolve(clean_document(HEADER + body, True), "scan.pdf").tasks}
+    assert tasks == {"II.1.a", "II.1.b", "II.2.a", "II.2.b", "II.2.c"}  # "2Á" is 2; "e)" after "b)" is c

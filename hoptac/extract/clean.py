@@ -84,8 +84,16 @@ _LINE_START_RE = re.compile(
 _LABEL_LINE_RE = re.compile(r"[^\W\d_][^\W\d_ ]*(?: [^\W\d_]+){0,4}:\s")
 
 
-def _starts_block(line: str) -> bool:
-    return bool(_LINE_START_RE.match(line) or (_LABEL_LINE_RE.match(line) and not line[0].islower()))
+# On a scan, labels OCR garbled start blocks too: "5, Ưu tiên …", "2Á Tuyên truyền …", "1: Sở …".
+_OCR_LABEL_START_RE = re.compile(r"\d{1,2}(?:[,:;]|[^\W\d_])\s+[A-ZĐÀ-Ỹ]")
+
+
+def _starts_block(line: str, scanned: bool = False) -> bool:
+    return bool(
+        _LINE_START_RE.match(line)
+        or (_LABEL_LINE_RE.match(line) and not line[0].islower())
+        or (scanned and _OCR_LABEL_START_RE.match(line))
+    )
 
 
 _SENTENCE_END_RE = re.compile(r"[.:;!?]\s*$|\./\.\s*$")
@@ -107,8 +115,9 @@ HEADING_MARK = "\ue000"
 class _Reflow:
     """Joins lines into paragraphs as they arrive, so a large input is never held twice."""
 
-    def __init__(self, wrapped: bool = True) -> None:
+    def __init__(self, wrapped: bool = True, scanned: bool = False) -> None:
         self.wrapped = wrapped  # the input is hard-wrapped: lines join back into paragraphs
+        self.scanned = scanned  # the input came from OCR
         self.out: list[str] = []
         self.headings: set[int] = set()  # indexes in ``out`` of emphasised heading lines
         self.para: list[str] = []  # the lines of the open paragraph
@@ -127,11 +136,11 @@ class _Reflow:
         if self.para_heading:
             return False
         if nxt_caps and self.last_caps and _OPEN_CAPS_END_RE.search(last_line):
-            return not _starts_block(nxt)
+            return not _starts_block(nxt, self.scanned)
         if not self.wrapped:
             # Lines are paragraphs; only a sentence cut by a page break runs on, in lower case.
-            return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _starts_block(nxt)
-        if _SENTENCE_END_RE.search(last_line) or _starts_block(nxt):
+            return nxt[0].islower() and not _SENTENCE_END_RE.search(last_line) and not _starts_block(nxt, self.scanned)
+        if _SENTENCE_END_RE.search(last_line) or _starts_block(nxt, self.scanned):
             return False
         if self.para_caps or nxt_caps:
             return False
@@ -315,7 +324,7 @@ def clean_document(raw: str, scanned: bool = False) -> Cleaned:
 
     Tables pasted one cell per line between "|" lines become one "| a | b |" line per row.
     """
-    reflow = _Reflow(is_hard_wrapped(raw))
+    reflow = _Reflow(is_hard_wrapped(raw), scanned)
     for start, end in _chunks(raw):
         text = unicodedata.normalize("NFC", raw[start:end])
         text = text.replace("\r\n", "\n").replace("\r", "\n")

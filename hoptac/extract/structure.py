@@ -81,8 +81,11 @@ _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
 # merged into the letter ("lỆ").
 _OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊỄệêễ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
 _OCR_NUMERAL = str.maketrans("lL1|", "IIII")
-# A number without its dot, one letter or mark for the digit, or the dot alone.
-_OCR_ITEM_RE = re.compile(r"^(?:(\d{1,2}[,:;h]|[a-z]\d)|\d{1,2}|[^\s\d+•*-][.,][^\s\w]?|[.,]|([^\W\d_]{1,2}))\s+")
+# A number without its dot or with a wrong mark ("3,", "2h", "c5": group 1), one letter or mark for the
+# digit, the dot alone, or a one- or two-letter token that is no word (group 2: "KÃ").
+_OCR_ITEM_RE = re.compile(
+    r"^(?:(\d{1,2}[,:;]|\d{1,2}[^\W\d_]|[a-z]\d)|\d{1,2}|[^\s\d+•*-][.,][^\s\w]?|[.,]|([^\W\d_]{1,2}))\s+"
+)
 _PLAIN_ROMAN_RE = re.compile(r"^[IVX]{1,5}\.\s")
 _NUMBER_RE = re.compile(r"^(?:(\d{1,2}(?:\.\d{1,2}){1,3})\.?|(\d{1,2})[.),])\s*(?=\S)")
 _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
@@ -244,6 +247,20 @@ def _ocr_item(text: str, items: list[Item], stack: list[Item]) -> tuple[tuple[st
     return ((str(int(last) + 1),), m.end(), bool(m[1])) if last.isdigit() else None
 
 
+_LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _scanned_letter(read: str, siblings: list[Item]) -> str:
+    """A letter label as OCR read it, kept when it follows its previous sibling ("d" or "đ" after
+    "c", "e" after "d"), else the next letter: OCR confuses c, e and đ."""
+    before = next((c.path[-1] for c in reversed(siblings) if c.path[-1].isalpha()), None)
+    if before is None or before not in _LETTERS:
+        return read
+    at = _LETTERS.index(before)
+    following = _LETTERS[at + 1 : at + 3] if _LETTERS[at + 1] == "đ" else _LETTERS[at + 1]
+    return read if read in following else following[0]
+
+
 def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool = False) -> Layout:
     """The zones and item tree of ``text``; ``scanned`` text came from OCR, whose item numbers are
     read by their position where the print is garbled."""
@@ -349,8 +366,10 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
             while stack and stack[-1].path[-1].isalpha():
                 stack.pop()
             parent_path = stack[-1].path if stack else ()
+            siblings = stack[-1].children if stack else current.items
+            mark = _scanned_letter(letter[1], siblings) if scanned else letter[1]
             item = Item(
-                (*parent_path, letter[1]), line, marker_end=line.start + letter.end(), emphasised=line.index in headings
+                (*parent_path, mark), line, marker_end=line.start + letter.end(), emphasised=line.index in headings
             )
             (stack[-1].children if stack else current.items).append(item)
             stack.append(item)
