@@ -570,6 +570,12 @@ def _reporting(body: str) -> list[tuple[str, str | None]]:
             "2. Các đơn vị định kỳ hàng năm báo cáo kết quả về Sở Tài chính chậm nhất ngày 17 tháng 12.",
             [("Bộ Nông nghiệp và Môi trường", None), ("Ủy ban nhân dân tỉnh", None), ("Sở Tài chính", "--12-17")],
         ),
+        # A time line right after the report is its deadline.
+        (
+            "1. Sở Tài chính tổng hợp kết quả kiểm kê, báo cáo kết quả gửi Bộ Tài chính. "
+            "Thời gian hoàn thành: Trước ngày 31/5/2026.",
+            [("Bộ Tài chính", "2026-05-31")],
+        ),
     ],
 )
 def test_report_duties(body: str, expected: list[tuple[str, str | None]]) -> None:

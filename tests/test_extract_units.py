@@ -272,3 +272,8 @@ def test_ocr_specks(line: str, expected: str) -> None:
 )
 def test_lines_that_start_a_block(line: str, starts: bool) -> None:
     assert _starts_block(line) is starts
+
+
+def test_a_body_at_each_tier() -> None:
+    names = [n.name for n in parse_agency_list("Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã", until_verb=False)]
+    assert names == ["Ban Chỉ huy Phòng thủ dân sự tỉnh", "Ban Chỉ huy Phòng thủ dân sự cấp xã"]

@@ -158,6 +158,7 @@ def clean_agency_name(name: str) -> str:
     name = vocab.expand_abbreviations(name)
     name = _OF_PROVINCE_RE.sub(r"\1", name)
     name = re.sub(r"\s+", " ", name).strip()
+    name = _PROVINCE_TIER_RE.sub(" tỉnh", name)  # "Ban Chỉ huy … cấp tỉnh" is the province's
     name = _LEVEL_END_RE.sub(lambda m: " " + _LEVEL_SPELLING[vocab.fold(m[1])], name)
     # "Ủy ban nhân dân huyện, thành phố" is the group of every district's committee.
     group = grammar().group.fullmatch(fold_same_length(name))
@@ -174,6 +175,7 @@ def clean_agency_name(name: str) -> str:
     return name[:1].upper() + name[1:]
 
 
+_PROVINCE_TIER_RE = re.compile(r"\s+cấp\s+tỉnh$")
 _GROUP_HEAD_RE = re.compile(r"^(?:Ủy ban nhân dân|UBND)\s+(?:các\s+)?", re.IGNORECASE)
 
 
@@ -459,6 +461,8 @@ _SHARED_HEAD_RE = re.compile(r"^\s*(?:các|cac)\s+(sở|so|bộ|bo|ban|phòng|ph
 # "các cơ quan của Bộ Ngoại giao": the body the offices belong to.
 _OF_BODY_RE = re.compile(r"\s*(?:cac\s+)?(?:co quan|don vi)\s+cua\s+(?=bo\b)")
 _MAX_LIST = 400
+_TIER_PIECE_RE = re.compile(r"cap (?:tinh|huyen|xa)")
+_TIER_END_RE = re.compile(r"\s+cap (?:tinh|huyen|xa)$")
 _SHARED_COMMITTEE_RE = re.compile(r"\s*(?:uy ban nhan dan|ubnd)\s+(?:cac\s+|\d{1,3}\s+)?(xa|phuong|huyen)\s*:\s*")
 _PLACE_RE = re.compile(r"[A-ZĐÀ-Ỹ][\w'-]*(?:\s+[A-ZĐÀ-Ỹ][\w'-]*)*")
 _SHARED_WORDS = {"so": "Sở", "bo": "Bộ", "ban": "Ban", "phong": "Phòng", "hoi": "Hội"}
@@ -564,7 +568,12 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             if stop is not None:
                 break
             continue
-        if is_catchall(printed) or (headed and g.group.match(piece_f)):
+        tier = _TIER_PIECE_RE.fullmatch(vocab.fold(printed).strip())
+        if tier and out and _TIER_END_RE.search(vocab.fold(out[-1][0])):
+            # "Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã": the same body at the next tier.
+            base = out[-1][0][: _TIER_END_RE.search(vocab.fold(out[-1][0])).start()]  # type: ignore[union-attr]
+            name = f"{base} {printed.strip()}"
+        elif is_catchall(printed) or (headed and g.group.match(piece_f)):
             name = ""
         elif head_here:
             shared = None

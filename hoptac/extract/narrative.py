@@ -140,6 +140,7 @@ _NOT_A_DUTY_RE = re.compile(r"(?:truong hop|khi|neu|trong qua trinh)\b")
 _BUDGET_RE = re.compile(r"\b(?:kinh phi|du toan)\b")
 # "gửi kết quả rà soát … về Sở X": sending results is reporting them.
 _SENDS_RESULTS_RE = re.compile(r"\bgui\b.{0,40}\bket qua\b")
+_TIME_LABEL_RE = re.compile(r"(?:thoi gian|thoi han)[a-z ]{0,20}:")
 _YEARLY_RE = re.compile(r"\b(?:dinh ky\s+)?h[ae]ng nam\b")
 _SO_THAT_RE = re.compile(r"(?<!\w)[đĐ]ể(?!\w)")
 _HEAD_OF_RE = re.compile(r"^(?:chu tich|giam doc|bo truong|thu truong)\s+")
@@ -174,7 +175,8 @@ def find_reporting(
     out: dict[str, Reporting] = {}
     order: list[str] = []
     for (a, b), item_actors in spans:
-        for s, e in sentences(text, a, b):
+        spans_of_sentences = list(sentences(text, a, b))
+        for k, (s, e) in enumerate(spans_of_sentences):
             folded = fold_same_length(text[s:e])
             if not _REPORT_RE.search(folded) or _NOT_A_DUTY_RE.match(folded.lstrip(" -+•*")):
                 continue
@@ -206,6 +208,12 @@ def find_reporting(
                     continue
                 dues: list[tuple[str | None, bool]] = [(None, False)]
                 dm = _DUE_RE.search(clause)
+                if dm is None and k + 1 < len(spans_of_sentences) and clause_end == len(folded):
+                    # "… báo cáo kết quả gửi Bộ Tài chính. Thời gian hoàn thành: Trước ngày 31/5/2026."
+                    ns, ne = spans_of_sentences[k + 1]
+                    following = fold_same_length(text[ns:ne]).lstrip(" -+•*")
+                    if _TIME_LABEL_RE.match(following):
+                        dm, clause = _DUE_RE.search(following), clause + " " + following
                 if dm and m.start() - clause_start < clause.find(dm[0]) + 400:
                     recurring = bool(dm[6]) or bool(_YEARLY_RE.search(clause[: dm.start()]))
                     dates = [(int(dm[1]), int(dm[2]))] + ([(int(dm[4]), int(dm[5]))] if dm[4] else [])
