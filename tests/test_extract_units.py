@@ -57,6 +57,10 @@ from hoptac.extract.tasks import _subject
             "Ủy ban bầu cử tỉnh", "Hội đồng Thi đua - Khen thưởng tỉnh", "Ủy ban nhân dân tỉnh"
         ]),  # fmt: skip
         ("Ban Chỉ đạo tỉnh chỉ đạo các sở", ["Ban Chỉ đạo tỉnh"]),
+        (
+            "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh theo dõi",
+            ["Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới sáng tạo và chuyển đổi số tỉnh"],
+        ),
         # A head's title: a named body is that body; the heads formula names no one (RULES 4).
         ("Giám đốc Sở Ngoại vụ chịu trách nhiệm", ["Sở Ngoại vụ"]),
         ("Bộ trưởng Bộ Công an chỉ đạo", ["Bộ Công an"]),

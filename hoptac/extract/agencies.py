@@ -597,6 +597,18 @@ def parse_agency_list(text: str, start: int = 0, *, until_verb: bool = True) -> 
             prev_name, pa, _ = out[-1]
             out[-1] = (prev_name + (", " if sep == "," else " và ") + printed, pa, b)
             name = ""
+        elif (
+            out
+            and sep in (",", "va")
+            and printed[:1].islower()
+            and " về " in out[-1][0]
+            and len(printed.split()) <= 8
+            and not is_catchall(printed)
+        ):
+            # A committee named by its topic: "Ban Chỉ đạo về phát triển khoa học, công nghệ, đổi mới …".
+            prev_name, pa, _ = out[-1]
+            out[-1] = (prev_name + (", " if sep == "," else " và ") + printed, pa, b)
+            name = ""
         elif vocab.match_agency(printed) is not None:
             name = printed
         elif (
