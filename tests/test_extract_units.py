@@ -254,6 +254,9 @@ def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> N
         ("c)ạ Thời gian thực hiện", "c) Thời gian thực hiện"),
         ("c Thời gian thực hiện: năm 2025", "c) Thời gian thực hiện: năm 2025"),
         ("- 4/1. — Kinh phí thực hiện", "4.1. Kinh phí thực hiện"),
+        ("- KẾ HOẠCH", "KẾ HOẠCH"),
+        ("I. =: NHIỆM VỤ", "I. NHIỆM VỤ"),
+        ("x 05 năm = 7.500.000.000 đồng", "x 05 năm = 7.500.000.000 đồng"),
         # What OCR read right stays: words, quotes around words, a bullet, money, "ở".
         ("Ông “Nguyễn” nói", "Ông “Nguyễn” nói"),
         ("- 2,5 tỷ đồng", "- 2,5 tỷ đồng"),

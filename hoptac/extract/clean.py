@@ -296,7 +296,9 @@ def is_hard_wrapped(raw: str) -> bool:
 
 # OCR reads specks and stamp edges as marks: alone between spaces, before an item's label, glued
 # to a bullet or to a letter label ("II. ˆ NHIỆM VỤ", ":1.2. | Triển khai", "_- Phối hợp", "c)ạ Thời").
-_OCR_NOISE_TOKEN_RE = re.compile(r"(?<!\S)[ˆ`~_|¦^«»“”\"'‘’]+(?!\S)")
+_OCR_NOISE_TOKEN_RE = re.compile(r"(?<!\S)(?:[ˆ`~_|¦^«»“”\"'‘’]+|[=:;]{2,})(?!\S)")
+# "- KẾ HOẠCH": no bullet stands before a line in capitals.
+_OCR_CAPS_BULLET_RE = re.compile(r"^[-–—•]\s*(?=[A-ZĐÀ-Ỹ]{2})")
 _OCR_BEFORE_LABEL_RE = re.compile(r"^[:;,.'\"“”‘’`ˆ~_|¦^]+(?=(?:[IVX]{1,5}|\d{1,2})(?:[.)]|\s)|[a-zđ]\))")
 # "c Thời gian thực hiện:": a letter label that lost its bracket (never "ở", which is a word).
 _OCR_BARE_LETTER_RE = re.compile(r"^([a-hđ])\s+(?=[A-ZĐÀ-Ỹ])")
@@ -316,6 +318,8 @@ def tidy_ocr_line(line: str) -> str:
     line = _OCR_BULLET_RE.sub("- ", line)
     line = _OCR_AFTER_LETTER_RE.sub(r"\1", line)
     line = _OCR_BARE_LETTER_RE.sub(r"\1) ", line)
+    if _OCR_CAPS_BULLET_RE.match(line) and is_caps(line):
+        line = _OCR_CAPS_BULLET_RE.sub("", line)
     return " ".join(line.split())
 
 
