@@ -117,6 +117,8 @@ def test_agency_spans_slice_back() -> None:
         ("Từ 01/7/2025", When(from_year=2025)),
         # A window with a dated end is due at its end, not a start.
         ("Từ ngày 01/01/2026 đến ngày 31/3/2026.", When(due="2026-03-31")),
+        ("từ tháng 3 đến tháng 10 năm 2026", When(due="2026-10")),
+        ("Từ tháng 11/2025 đến khi kết thúc Tổng kiểm kê", When(from_year=2025)),
     ],
 )
 def test_timings(text: str, expected: When) -> None:

@@ -155,6 +155,9 @@ _FROM_DATE_RE = re.compile(
     r"^\W*tu\s+(?:ngay\s*)?(?:thang\s*)?(?:\d{1,2}\s*/\s*)?\d{1,2}\s*/\s*(\d{4})"
     r"(?!\s*(?:den|[-–])\s*(?:het\s+)?(?:ngay|thang)?\s*\d)"
 )
+_MONTH_WINDOW_RE = re.compile(
+    r"\btu\s+thang\s*\d{1,2}(?:\s*/\s*\d{4})?\s+den\s+(?:het\s+)?thang\s*(\d{1,2})\s*(?:/|nam)\s*(\d{4})"
+)
 _WINDOW_END_RE = re.compile(
     r"\btu\s+ngay\b[^;]{0,30}?\bden\s+(?:het\s+)?ngay\s*(\d{1,2})\s*/\s*(\d{1,2})\s*/\s*(\d{4})"
 )
@@ -220,6 +223,9 @@ def parse_when(text: str, *, default_year: int | None = None, years: bool = True
     window = _WINDOW_END_RE.search(f) if due is None else None
     if window:  # "Từ ngày 01/01/2026 đến ngày 31/3/2026": due at the window's end
         due = _iso(int(window[3]), int(window[2]), int(window[1]))
+    months = _MONTH_WINDOW_RE.search(f) if due is None else None
+    if months:  # "từ tháng 3 đến tháng 10 năm 2026": due in the window's last month
+        due = _iso(int(months[2]), int(months[1]), None)
     if due is None and years:
         q = _QUARTER_RE.search(f)
         mm = _MONTH_DATE.search(f)

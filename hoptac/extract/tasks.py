@@ -315,8 +315,7 @@ def _opening(item: Item, is_heading: bool) -> str:
 def _when_from_text(item: Item, default_year: int | None, is_heading: bool = False) -> When:
     text = " ".join(ln.text for ln in _item_lines(item))
     folded = fold_same_length(text)
-    inline = _INLINE_TIME_RE.search(folded)
-    if inline:
+    for inline in _INLINE_TIME_RE.finditer(folded):  # the first "thời gian …" that says a time
         w = parse_when(text[inline.start() : inline.end()], default_year=default_year)
         if not w.is_empty():
             return w
