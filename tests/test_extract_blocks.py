@@ -840,3 +840,15 @@ def test_ocr_misread_letters_and_glued_labels_on_a_scan() -> None:
     )
     tasks = {t.ref for t in resolve(clean_document(HEADER + body, True), "scan.pdf").tasks}
     assert tasks == {"II.1.a", "II.1.b", "II.2.a", "II.2.b", "II.2.c"}  # "2Á" is 2; "e)" after "b)" is c
+
+
+def test_a_review_years_after_a_dated_signing_and_a_signing_at_its_end() -> None:
+    news = (
+        "Sáng ngày 10.9, tại tỉnh Prey Veng, Ủy ban nhân dân tỉnh Tây Ninh tổ chức Hội nghị sơ kết 1 năm "
+        "thực hiện thỏa thuận hợp tác giữa hai tỉnh (được ký kết ngày 14/05/2018).\n"
+        "Tham dự hội nghị có lãnh đạo hai tỉnh.\nHai bên đánh giá cao kết quả hợp tác.\n"
+        "Các đại biểu phát biểu ý kiến.\n"
+        "Kết thúc Hội nghị, lãnh đạo hai tỉnh đã ký kết Kết quả sơ kết 1 năm thực hiện Thỏa thuận hợp tác.\n"
+    )
+    events = {(e["date"], e["kind"]) for e in extract_text(news).to_dict()["events"]}
+    assert events == {("2018-05-14", "ky_ket"), ("2019-09-10", "hoi_nghi"), ("2019-09-10", "ky_ket")}

@@ -54,7 +54,7 @@ _DAY_SPAN_RE = re.compile(r"(\d(?<![\d/.-]\d)\d?)\s*(?:-|–|va|den)\s*(\d{1,2})
 _LONG_DAY_SPAN_RE = re.compile(
     r"\b(?:tu\s*)?ngay\s*(\d{1,2})\s*(?:-|–|den|toi)\s*(?:ngay\s*)?\d{1,2}\s*thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})\b"
 )
-_YEARLESS_DATE = re.compile(r"ngay(?<!\wngay)\s*(\d{1,2})\s*/\s*(\d{1,2})(?![\d/])")
+_YEARLESS_DATE = re.compile(r"ngay(?<!\wngay)\s*(\d{1,2})\s*(?:/|\.(?=\d{1,2}\b))\s*(\d{1,2})(?![\d/]|\.\d)")
 
 
 def find_dates(text: str, start: int = 0, *, default_year: int | None = None) -> list[Found]:

@@ -40,6 +40,24 @@ class _Spans:
         return k > 0 and self.max_end[k - 1] > span[0]
 
 
+# "Hội nghị sơ kết 1 năm thực hiện thỏa thuận … (được ký kết ngày 14/05/2018)": the review is held
+# that many years after the signing (RULES 8: a year that follows from the text).
+_REVIEW_RE = re.compile(r"\b(?:so ket|tong ket)\s+(\d{1,2})\s+nam\s+thuc hien\b")
+_SIGNED_ON_RE = re.compile(r"\bky(?: ket)?\s+(?:vao\s+)?ngay\s*\d{1,2}\s*/\s*\d{1,2}\s*/\s*((?:19|20)\d{2})")
+
+
+# "Kết thúc Hội nghị, lãnh đạo hai tỉnh đã ký kết …": a signing at the event reported before.
+_AT_THE_EVENT_RE = re.compile(r"\b(?:ket thuc|ben le|tai|trong)\s+(?:buoi\s+)?(?:hoi nghi|hoi dam|le ky|cuoc hop)\b")
+
+
+def review_year(text: str) -> int | None:
+    """The year of a review ("sơ kết N năm thực hiện") of an agreement whose signing is dated."""
+    folded = fold_same_length(text[:20000])
+    review = _REVIEW_RE.search(folded)
+    signed = _SIGNED_ON_RE.search(folded, review.end()) if review else None
+    return int(signed[1]) + int(review[1]) if review and signed else None
+
+
 def find_events(
     text: str, spans: list[Span], *, year: int | None, exclude: list[Span], carry: bool = False
 ) -> list[Event]:
@@ -60,7 +78,8 @@ def find_events(
                 continue
             dates = [d for d in find_dates(sentence, s, default_year=year) if not excluded.overlaps(d.span)]
             if not dates:
-                if carry and last is not None and n - last[1] <= 2 and _SIGNED_RE.search(folded):
+                near = last is not None and (n - last[1] <= 2 or bool(_AT_THE_EVENT_RE.search(folded)))
+                if carry and last is not None and near and _SIGNED_RE.search(folded):
                     key = (last[0].value, "ky_ket")
                     if key not in seen:
                         seen.add(key)
@@ -81,7 +100,8 @@ def find_events(
                     continue
                 seen.add(key)
                 events.append(Event(date.value, kind, " ".join(sentence.split())[:300], (s, e)))
-                last = (date, n)
+                if kind != "ky_ket":  # a later signing is held at a meeting, not at another signing
+                    last = (date, n)
     return events
 
 

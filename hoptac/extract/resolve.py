@@ -19,7 +19,7 @@ from hoptac.extract.find import find_money, find_numbers
 from hoptac.extract.genre import genre
 from hoptac.extract.header import read_header
 from hoptac.extract.model import Budget, Extraction, Named, Span, Task
-from hoptac.extract.narrative import find_events, find_reporting, headline_events
+from hoptac.extract.narrative import find_events, find_reporting, headline_events, review_year
 from hoptac.extract.parties import find_body_period, find_parties, find_parties_in_body, find_period, most_printed
 from hoptac.extract.structure import Layout, leaves, structure
 from hoptac.extract.tasks import find_tasks
@@ -196,7 +196,7 @@ def resolve(cleaned: Cleaned, source: str) -> Extraction:
         find_events(
             text,
             _narrative_spans(layout, kind, header.title_line),
-            year=header.year or plan_year,
+            year=header.year or plan_year or (review_year(text) if kind == "tin_bai" else None),
             exclude=ref_spans,
             carry=kind == "tin_bai",
         )
