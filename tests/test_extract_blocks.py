@@ -852,3 +852,65 @@ def test_a_review_years_after_a_dated_signing_and_a_signing_at_its_end() -> None
     )
     events = {(e["date"], e["kind"]) for e in extract_text(news).to_dict()["events"]}
     assert events == {("2018-05-14", "ky_ket"), ("2019-09-10", "hoi_nghi"), ("2019-09-10", "ky_ket")}
+
+
+TWO_APPENDICES = """**I. MỤC TIÊU**
+
+Bảo đảm.
+
+**II. TỔ CHỨC THỰC HIỆN**
+
+1. Các bộ thực hiện các nhiệm vụ tại Phụ lục II.
+
+**PHỤ LỤC I**
+CHỈ TIÊU
+|
+**TT**
+|
+**Chỉ tiêu**
+|
+**Năm 2030**
+|
+|
+1
+|
+Tỷ lệ hồ sơ trực tuyến
+|
+100%
+|
+**PHỤ LỤC II**
+DANH MỤC NHIỆM VỤ
+|
+**TT**
+|
+**Nhiệm vụ, giải
+pháp**
+|
+**Cơ quan chủ trì**
+|
+**Cơ quan phối hợp**
+|
+**Thời gian thực
+hiện**
+|
+|
+1
+|
+Xây dựng Luật Chuyển đổi số.
+|
+Bộ Khoa học và Công nghệ
+|
+Bộ Công an
+|
+Tháng 12/2025
+|
+"""
+
+
+def test_a_cell_per_line_task_table_after_a_targets_table() -> None:
+    # Bold header cells, and the next appendix's heading between the two tables.
+    tasks = _tasks(TWO_APPENDICES)
+    task = next(t for r, t in tasks.items() if r.startswith("PL"))
+    assert (task["title"], task["lead"], task["when"]["due"]) == (
+        "Xây dựng Luật Chuyển đổi số", ["Bộ Khoa học và Công nghệ"], "2025-12"
+    )

@@ -48,7 +48,7 @@ def _rows(segments: list[list[str]]) -> list[list[str]]:
     """Rows of cells from the segments between "|" lines. An empty segment ends a row, unless the
     row is short of the header's width and what follows does not open a row (a row label: "5",
     "II", "B"): then it is an empty cell."""
-    cells = [" ".join(x.replace("\ue000", "").strip(" *") for x in seg if x.strip()) for seg in segments]
+    cells = [_cell_text(seg) for seg in segments]
     rows: list[list[str]] = []
     row: list[str] = []
     width = 0
@@ -96,6 +96,9 @@ def _render(row: list[str]) -> str:
     return "| " + " | ".join(c.replace("|", "/") for c in row) + " |"
 
 
+_APPENDIX_LINE_RE = re.compile(r"^[\ue000*\s]*PH[ỤU] L[ỤU]C\b")
+
+
 def _run(lines: list[str], i: int) -> tuple[list[tuple[int, list[str]]], int]:
     """The segments between "|" lines from the "|" at ``i`` (each with the index of the "|" that
     opens it), up to a blank line after a "|" or a stretch too long to be a cell, and the index
@@ -112,11 +115,18 @@ def _run(lines: list[str], i: int) -> tuple[list[tuple[int, list[str]]], int]:
         elif not line.strip(" \ue000"):
             if j == last_pipe + 1:
                 break
+        elif _APPENDIX_LINE_RE.match(line):
+            break  # "PHỤ LỤC II" between two tables: the next table starts its own run
         else:
             seg.append(line)
             if len(seg) > _MAX_CELL_LINES:
                 break
     return segments, last_pipe
+
+
+def _cell_text(seg: list[str]) -> str:
+    """A cell's lines as one text, without the heading marks of bold cells ("**TT**")."""
+    return " ".join(x.replace("\ue000", "").strip(" *") for x in seg if x.strip())
 
 
 def _first_header(segments: list[tuple[int, list[str]]]) -> int | None:
@@ -125,7 +135,7 @@ def _first_header(segments: list[tuple[int, list[str]]]) -> int | None:
     for k, (_at, seg) in enumerate([*segments, (0, [])]):
         if seg:
             continue
-        cells = [" ".join(x.strip() for x in s) for _a, s in segments[row_start:k]]
+        cells = [_cell_text(s) for _a, s in segments[row_start:k]]
         if is_header_row(cells):
             return row_start
         row_start = k + 1
