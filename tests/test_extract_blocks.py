@@ -914,3 +914,12 @@ def test_a_cell_per_line_task_table_after_a_targets_table() -> None:
     assert (task["title"], task["lead"], task["when"]["due"]) == (
         "Xây dựng Luật Chuyển đổi số", ["Bộ Khoa học và Công nghệ"], "2025-12"
     )
+
+
+def test_empty_bold_cells_of_a_group_row_do_not_end_the_table() -> None:
+    table = TWO_APPENDICES.replace(
+        "|\n|\n1\n|\nXây dựng Luật",
+        "|\n|\n**I**\n|\n**CƠ CHẾ, CHÍNH SÁCH**\n|\n** **\n|\n** **\n|\n** **\n|\n|\n1\n|\nXây dựng Luật",
+    )
+    assert "CƠ CHẾ" in table
+    assert any(r.startswith("PL") for r in _tasks(table))

@@ -113,8 +113,8 @@ def _run(lines: list[str], i: int) -> tuple[list[tuple[int, list[str]]], int]:
             segments.append((opened, seg))
             seg, opened, last_pipe = [], j, j
         elif not line.strip(" \ue000"):
-            if j == last_pipe + 1:
-                break
+            if j == last_pipe + 1 and (j + 1 >= len(lines) or lines[j + 1] != "|"):
+                break  # a blank line after a "|" ends the run; between two "|" it is an empty cell
         elif _APPENDIX_LINE_RE.match(line):
             break  # "PHỤ LỤC II" between two tables: the next table starts its own run
         else:
