@@ -9,6 +9,9 @@ which hoptac reads by OCR and extracts. Each extraction is scored against the go
 of both, their difference and seconds per page of OCR.
 
     .venv/bin/python bench/scan_bench.py [--docs 14,15,001] [--dpi 150,300] [--out bench/out/scan]
+
+Each scan's image-only PDF, cleaned text and extraction are kept in ``<out>/<dpi>dpi/`` (the
+image-only PDFs let ``hoptac extract`` read one again without the rendering).
 """
 
 from __future__ import annotations
@@ -72,11 +75,17 @@ def scanned_pdf(pdf: Path, dpi: int, work: Path, seed: int) -> tuple[bytes, int]
     return buf.getvalue(), len(pages)
 
 
+def page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--docs", default="", help="comma-separated name prefixes (default: all)")
     ap.add_argument("--dpi", default="150,300")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scan")
+    ap.add_argument("--reuse", action="store_true", help="read the image-only PDFs kept by an earlier run again")
     args = ap.parse_args(argv)
     wanted = [w for w in args.docs.split(",") if w]
     dpis = [int(d) for d in args.dpi.split(",")]
@@ -90,10 +99,15 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp)
             docx, pdf = work / (doc.stem + ".docx"), work / "doc.pdf"
             render_docx(blocks_of(doc), docx)
-            render_pdf(docx, pdf)
+            if not (args.reuse and all((args.out / f"{d}dpi" / f"{doc.stem}.pdf").exists() for d in dpis)):
+                render_pdf(docx, pdf)
             score.score_doc(gold, extract_file(docx).to_dict(), tallies["Word file"])
             for dpi in dpis:
-                data, n = scanned_pdf(pdf, dpi, work, seed=i * 1000 + dpi)
+                kept = args.out / f"{dpi}dpi" / f"{doc.stem}.pdf"
+                if args.reuse and kept.exists():
+                    data, n = kept.read_bytes(), page_count(kept)
+                else:
+                    data, n = scanned_pdf(pdf, dpi, work, seed=i * 1000 + dpi)
                 started = time.monotonic()
                 ex = extract_bytes(data, doc.stem + ".pdf", max_bytes=200 * 1024 * 1024)
                 spent = time.monotonic() - started
@@ -102,6 +116,11 @@ def main(argv: list[str] | None = None) -> int:
                 t = score.Tally()
                 score.score_doc(gold, ex.to_dict(), t)
                 score.score_doc(gold, ex.to_dict(), tallies[f"scan {dpi} dpi"])
+                keep = args.out / f"{dpi}dpi"
+                keep.mkdir(parents=True, exist_ok=True)
+                (keep / f"{doc.stem}.pdf").write_bytes(data)
+                (keep / f"{doc.stem}.txt").write_text(ex.text, encoding="utf-8")
+                (keep / f"{doc.stem}.json").write_text(json.dumps(ex.to_dict(), ensure_ascii=False, indent=1))
                 f1 = sum(t.f1(f) for f in score.FIELDS if f in t.c and t.c[f][1]) / max(
                     1, sum(1 for f in score.FIELDS if f in t.c and t.c[f][1]))
                 rows.append(f"{doc.name}: {dpi} dpi, {n} pages, {spent / n:.1f} s/page, F1 {f1:.3f}")

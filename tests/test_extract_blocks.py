@@ -297,6 +297,11 @@ def test_agencies_in_prose_fields_and_request_headings(ref: str, lead: list[str]
         ("Quí IV-2025", When(due="2025-Q4")),
         ("Quý III Năm 2026", When(due="2026-Q3")),
         ("Quý IV/2025- Quý II/2026", When(due="2026-Q2")),
+        # OCR reads the numeral's I as 1 or l; a quarter is never 11.
+        ("Quý 11/2026", When(due="2026-Q2")),
+        ("Quý 1V-2025", When(due="2025-Q4")),
+        ("Quý l11 năm 2025", When(due="2025-Q3")),
+        ("Quý 1/2026", When(due="2026-Q1")),
         ("Năm 2025 và các năm tiếp theo", When(from_year=2025)),
         ("Quý IV năm 2025 và các năm tiếp theo", When(from_year=2025)),
         ("Giai đoạn 2026-2030 và những năm tiếp theo", When(from_year=2026)),

@@ -311,7 +311,14 @@ _OCR_NUMBER_RE = re.compile(r"^(?:[-–—]\s+)?(\d{1,2})[/,:;](\d{1,2})[.,;:]\s
 
 
 def tidy_ocr_line(line: str) -> str:
-    """An OCR'd line without the specks read as marks; other text is left as read."""
+    """An OCR'd line without the specks read as marks; other text is left as read. A table row
+    ("| a | b |", seated by ``grid``) is tidied cell by cell."""
+    if len(line) > 2 and line.startswith("| ") and line.endswith(" |"):
+        return "| " + " | ".join(_tidy_ocr_text(cell) for cell in line[2:-2].split(" | ")) + " |"
+    return _tidy_ocr_text(line)
+
+
+def _tidy_ocr_text(line: str) -> str:
     line = _OCR_NOISE_TOKEN_RE.sub("", line)
     line = _OCR_NUMBER_RE.sub(r"\1.\2. ", line)
     line = _OCR_BEFORE_LABEL_RE.sub("", line)

@@ -178,8 +178,17 @@ _RECURRING_DEADLINE_RE = re.compile(
     r"\bh[ae]ng nam\s*\(?\s*(?:vao\s+)?tr\w{1,3}c\s*ngay"
     r"|tr\w{1,3}c\s*ngay\s*\d{1,2}\s*(?:/|thang)\s*\d{1,2}\s*\)?\s*h[ae]ng nam"
 )
-_QUARTER_RE = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i|[1-4])\s*(?:/|-|–|,)?\s*(?:nam)?\s*(\d{4})")
+# OCR reads the I of a quarter's numeral as 1 or l: "Quý 11/2026", "Quý 1V".
+_QUARTER_RE = re.compile(r"\bqu[yi]\s*(iv|iii|ii|i|[il1]v|[il1]{2,3}(?!\d)|[1-4])\s*(?:/|-|–|,)?\s*(?:nam)?\s*(\d{4})")
 _ROMAN_Q = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+
+
+def _quarter(numeral: str) -> int:
+    if numeral in _ROMAN_Q:
+        return _ROMAN_Q[numeral]
+    if len(numeral) > 1:  # I read as 1 or l
+        return 4 if numeral.endswith("v") else len(numeral)
+    return int(numeral)
 
 
 def parse_when(text: str, *, default_year: int | None = None, years: bool = True) -> When:
@@ -232,7 +241,7 @@ def parse_when(text: str, *, default_year: int | None = None, years: bool = True
         if q:
             # A window of quarters ("Quý IV/2025 - Quý II/2026") is due at its end.
             q = list(_QUARTER_RE.finditer(f))[-1] if re.search(r"\bqu[yi]\b.*[-–]\s*qu[yi]\b", f) else q
-            due = f"{q[2]}-Q{_ROMAN_Q.get(q[1], 0) or int(q[1])}"
+            due = f"{q[2]}-Q{_quarter(q[1])}"
         elif mm:
             due = _iso(int(mm[2]), int(mm[1]), None)
     from_year = None

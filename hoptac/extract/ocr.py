@@ -34,6 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from hoptac.errors import ReadError
+from hoptac.extract.grid import Box, Key, Mosaic, Table, blank_tables, find_tables, mosaic
+from hoptac.extract.imaging import despeckle, is_blank, skew_angle
 
 __all__ = [
     "IMAGE_FORMATS",
@@ -129,7 +131,7 @@ def _run(args: list[str], timeout: float, data: bytes | None = None) -> subproce
 
 
 # ---------------------------------------------------------------------------------------------
-# Page images: upright and straight.
+# Page images: upright, straight and clean (``imaging``), tables found (``grid``).
 
 
 def _pixels_guard(source: str, width: int, height: int, page: int) -> None:
@@ -138,14 +140,6 @@ def _pixels_guard(source: str, width: int, height: int, page: int) -> None:
             source,
             f"ảnh trang {page} quá lớn ({width}×{height} điểm ảnh; giới hạn {MAX_PAGE_PIXELS // 1_000_000} megapixel)",
         )
-
-
-def _is_blank(gray: Any) -> bool:
-    from PIL import ImageStat
-
-    thumb = gray.copy()
-    thumb.thumbnail((400, 400))
-    return bool(ImageStat.Stat(thumb).stddev[0] < 3.0)
 
 
 def _osd_rotation(path: str) -> int:
@@ -162,54 +156,68 @@ def _osd_rotation(path: str) -> int:
     return int(rotate.group(1)) % 360
 
 
-def _skew_angle(gray: Any) -> float:
-    """The small angle (±4°) that makes text rows horizontal: the one whose row profile varies most."""
-    from PIL import Image, ImageOps, ImageStat
-
-    thumb = gray.copy()
-    thumb.thumbnail((900, 900))
-    ink = ImageOps.invert(thumb.point(lambda v: 0 if v < 160 else 255))  # text white on black
-
-    def sharpness(angle: float) -> float:
-        turned = ink.rotate(angle, resample=Image.Resampling.BILINEAR, expand=False)
-        rows = turned.resize((1, turned.height), Image.Resampling.BOX)
-        return float(ImageStat.Stat(rows).var[0])
-
-    best = max((a / 2 for a in range(-8, 9)), key=sharpness)
-    fine = max((best + d / 8 for d in range(-4, 5)), key=sharpness)
-    return fine
+@dataclass(frozen=True)
+class _Prepared:
+    path: str  # the page as a PNG, its ruled tables whitened
+    tables: list[Table]
+    cells: Mosaic | None  # the tables' cells, stacked
+    cells_path: str | None
 
 
-def _prepare(gray: Any, work: Path, page: int) -> str | None:
-    """Write the page upright and straight as a PNG; None for a blank page."""
+def _prepare(gray: Any, work: Path, page: int, dpi: int) -> _Prepared | None:
+    """Write the page upright, straight and without specks as a PNG, and its ruled tables' cells
+    as a second one; None for a blank page."""
     from PIL import Image
 
-    if _is_blank(gray):
+    if is_blank(gray):
         return None
     path = str(work / f"p{page}.png")
     gray.save(path)
     rotation = _osd_rotation(path)
     if rotation:
         gray = gray.rotate(-rotation, expand=True)  # PIL turns counter-clockwise
-    angle = _skew_angle(gray)
+    gray = despeckle(gray, dpi)
+    angle = skew_angle(gray)
     if abs(angle) >= 0.2:
         gray = gray.rotate(angle, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=255)
-    if rotation or abs(angle) >= 0.2:
-        gray.save(path)
-    return path
+    tables, erased = find_tables(gray)
+    cells = mosaic(erased, tables) if tables else None
+    cells_path = None
+    if cells is not None:
+        cells_path = str(work / f"p{page}-cells.png")
+        cells.image.save(cells_path)
+        gray = blank_tables(gray, tables)
+    gray.save(path)
+    return _Prepared(path, tables, cells, cells_path)
 
 
 # ---------------------------------------------------------------------------------------------
 # Tesseract.
 
 
+Token = tuple[str, float | None]  # a word and its confidence; None for the "|" between table cells
+
+
 @dataclass
 class _Page:
-    lines: list[list[tuple[str, float]]]  # lines of (word, confidence); [] marks a paragraph break
+    lines: list[list[Token]]  # [] marks a paragraph break; a table row starts and ends with "|"
 
 
-def _tesseract(path: str, source: str, page: int, dpi: int) -> _Page:
-    args = ["tesseract", path, "stdout", "-l", "vie", "--psm", "3", "--dpi", str(dpi), "tsv"]
+def _tesseract(prepared: _Prepared, source: str, page: int, dpi: int) -> _Page:
+    words = _words(_read(prepared.path, "3", source, page, dpi))
+    cells: dict[Key, list[Token]] = {}
+    if prepared.cells is not None and prepared.cells_path is not None:
+        # One cell under another: one uniform block of lines (psm 6).
+        for word in _words(_read(prepared.cells_path, "6", source, page, dpi)):
+            key = prepared.cells.seat(word.box.centre[1])
+            if key is not None and word.text.strip("|¦_"):
+                cells.setdefault(key, []).append((word.text.replace("|", "/"), word.conf))
+    return _page(words, prepared.tables, cells)
+
+
+def _read(path: str, psm: str, source: str, page: int, dpi: int) -> str:
+    """Tesseract's TSV for an image."""
+    args = ["tesseract", path, "stdout", "-l", "vie", "--psm", psm, "--dpi", str(dpi), "tsv"]
     try:
         proc = _run(args, PAGE_SECONDS)
     except subprocess.TimeoutExpired:
@@ -221,59 +229,109 @@ def _tesseract(path: str, source: str, page: int, dpi: int) -> _Page:
         if "alloc" in err.lower() or proc.returncode < 0:
             raise ReadError(source, f"OCR trang {page} cần quá nhiều bộ nhớ hoặc bị dừng")
         raise ReadError(source, f"Tesseract không đọc được trang {page}")
-    return _parse_tsv(proc.stdout.decode("utf-8", "replace"))
+    return proc.stdout.decode("utf-8", "replace")
 
 
-def _parse_tsv(tsv: str) -> _Page:
-    lines: list[list[tuple[str, float]]] = []
-    key: tuple[str, str, str] | None = None
-    para: tuple[str, str] | None = None
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    conf: float
+    line: tuple[str, str, str]  # Tesseract's (block, paragraph, line)
+    box: Box
+
+
+def _words(tsv: str) -> list[_Word]:
+    words = []
     for row in tsv.splitlines()[1:]:
         cols = row.split("\t")
-        if len(cols) < 12 or cols[0] != "5":
+        if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
             continue
-        word = cols[11].strip()
-        if not word:
-            continue
-        here = (cols[2], cols[3], cols[4])
-        if here != key:
-            if para is not None and here[:2] != para:
-                lines.append([])
-            lines.append([])
-            key, para = here, here[:2]
         try:
             conf = float(cols[10])
+            left, top, width, height = (int(c) for c in cols[6:10])
         except ValueError:
-            conf = -1.0
-        lines[-1].append((word, conf))
+            continue
+        box = Box(left, top, left + width, top + height)
+        words.append(_Word(cols[11].strip(), conf, (cols[2], cols[3], cols[4]), box))
+    return words
+
+
+def _page(words: list[_Word], tables: list[Table], cells: dict[Key, list[Token]]) -> _Page:
+    """Tesseract's lines, a blank line between its paragraphs, and each table as "| cell | cell |"
+    rows where it stood."""
+    lines: list[list[Token]] = []
+    tops: list[int] = []  # the top of each line, for placing the tables
+    key: tuple[str, str, str] | None = None
+    for word in words:
+        if word.line != key:
+            if key is not None and word.line[:2] != key[:2]:
+                lines.append([])
+                tops.append(word.box.top)
+            lines.append([])
+            tops.append(word.box.top)
+            key = word.line
+        lines[-1].append((word.text, word.conf))
+    for number in reversed(range(len(tables))):
+        rows = _rows(tables[number], number, cells)
+        if rows:
+            at = next((i for i, top in enumerate(tops) if top > tables[number].box.top), len(lines))
+            lines[at:at] = [[], *rows, []]
+            tops[at:at] = [tables[number].box.top] * (len(rows) + 2)
     return _Page(lines)
+
+
+def _rows(table: Table, number: int, cells: dict[Key, list[Token]]) -> list[list[Token]]:
+    rows = []
+    for band, (_top, _bottom, spans) in enumerate(table.bands):
+        texts = [cells.get((number, band, c), []) for c in range(len(spans))]
+        if not any(texts):
+            continue
+        row: list[Token] = [("|", None)]
+        for words in texts:
+            row += [*words, ("|", None)]
+        rows.append(row)
+    return rows
 
 
 # ---------------------------------------------------------------------------------------------
 # Documents.
 
 
+def _is_row(line: list[Token]) -> bool:
+    return bool(line) and line[0] == ("|", None)
+
+
 def _assemble(pages: list[_Page], seconds: float) -> OcrText:
+    """The pages' text, a blank line between pages; a table that runs on over a page break stays one."""
     parts: list[str] = []
     words: list[OcrWord] = []
     pos = 0
+    last: list[Token] = []
     for number, page in enumerate(pages, 1):
+        lines = page.lines
+        while lines and not lines[0]:
+            lines = lines[1:]
+        while lines and not lines[-1]:
+            lines = lines[:-1]
+        if not lines:
+            continue
         if parts:
-            parts.append("\n\n")
-            pos += 2
-        first = True
-        for line in page.lines:
-            if not first:
+            gap = "\n" if _is_row(last) and _is_row(lines[0]) else "\n\n"
+            parts.append(gap)
+            pos += len(gap)
+        for n, line in enumerate(lines):
+            if n:
                 parts.append("\n")
                 pos += 1
-            first = False
             for i, (word, conf) in enumerate(line):
                 if i:
                     parts.append(" ")
                     pos += 1
-                words.append(OcrWord(number, pos, pos + len(word), conf))
+                if conf is not None:
+                    words.append(OcrWord(number, pos, pos + len(word), conf))
                 parts.append(word)
                 pos += len(word)
+        last = lines[-1]
     text = "".join(parts)
     return OcrText(text, tuple(words), len(pages), seconds)
 
@@ -356,8 +414,8 @@ def ocr_pdf(data: bytes, source: str) -> OcrText:
         with Image.open(io.BytesIO(proc.stdout)) as im:
             _pixels_guard(source, im.width, im.height, page)
             gray = im.convert("L")
-        path = _prepare(gray, work, page)
-        return _tesseract(path, source, page, dpi) if path else _Page([])
+        prepared = _prepare(gray, work, page, dpi)
+        return _tesseract(prepared, source, page, dpi) if prepared else _Page([])
 
     # The file is written once before the pool starts, so that no two pages race to write it.
     return _run_pages(source, count, job, setup=lambda work: (work / "in.pdf").write_bytes(data))
@@ -392,8 +450,8 @@ def ocr_image(data: bytes, source: str) -> OcrText:
 
     def job(page: int, work: Path) -> _Page:
         dpi, gray = frames[page - 1]
-        path = _prepare(gray, work, page)
-        return _tesseract(path, source, page, dpi) if path else _Page([])
+        prepared = _prepare(gray, work, page, dpi)
+        return _tesseract(prepared, source, page, dpi) if prepared else _Page([])
 
     return _run_pages(source, len(frames), job)
 

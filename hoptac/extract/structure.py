@@ -74,6 +74,7 @@ class Layout:
     end: int  # index of the first line of the closing block (Nơi nhận, signature)
     headings: frozenset[int] = frozenset()  # lines printed as emphasised headings
     closing: list[Line] = field(default_factory=list)  # the plan's closing paragraphs, no item's
+    scanned: bool = False  # read by OCR: printed numbers may be garbled
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
@@ -384,7 +385,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
         _fold_field_labels(section.items, scanned)
     closing = _closing_paragraphs(sections)
     body_start = 0
-    return Layout(text, lines, sections, body_start, first_section, end, headings, closing)
+    return Layout(text, lines, sections, body_start, first_section, end, headings, closing, scanned)
 
 
 # "a) Nhiệm vụ: … / b) Cơ quan thực hiện: … / c) Thời gian thực hiện: …" are fields of one task.

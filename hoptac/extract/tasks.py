@@ -424,7 +424,9 @@ def _group_of(row: tuple[Cell, ...]) -> str | None:
 _ROW_NUMBER_RE = re.compile(r"\d{1,3}(?:\.\d{1,3})*")
 
 
-def _row_groups(body: tuple[tuple[Cell, ...], ...], columns: dict[str, int]) -> list[tuple[str | None, str]]:
+def _row_groups(
+    body: tuple[tuple[Cell, ...], ...], columns: dict[str, int], scanned: bool = False
+) -> list[tuple[str | None, str]]:
     """Each row's Roman group and its STT ("" for rows that are not numbered).
 
     Numbering that restarts with no group row between (a page or rows the source left out) starts
@@ -438,6 +440,8 @@ def _row_groups(body: tuple[tuple[Cell, ...], ...], columns: dict[str, int]) -> 
     for i, row in enumerate(body):
         stt = _cell(row, columns, "stt")
         number = stt[0].strip(" .") if stt else ""
+        if scanned and number and not _ROW_NUMBER_RE.fullmatch(number) and not _group_of(row):
+            number = _scanned_row_number(number, last, row, columns)
         if _ROW_NUMBER_RE.fullmatch(number):
             at = tuple(int(x) for x in number.split("."))
             if hidden or (group is not None and at <= last):
@@ -457,6 +461,19 @@ def _row_groups(body: tuple[tuple[Cell, ...], ...], columns: dict[str, int]) -> 
     return out
 
 
+def _scanned_row_number(read: str, last: tuple[int, ...], row: tuple[Cell, ...], columns: dict[str, int]) -> str:
+    """An STT that OCR garbled ("lì", "S]", "5:", "11 -_"), on a scan: the digits read when they
+    are the next number, else the next number when the row has a task ("" when it has none)."""
+    title = _cell(row, columns, "title")
+    if not last or len(read) > 6 or not title or not title[0]:
+        return read
+    following = (*last[:-1], last[-1] + 1)
+    digits = ".".join(re.findall(r"\d+", read))
+    if digits and tuple(int(x) for x in digits.split(".")) == following:
+        return digits
+    return ".".join(str(x) for x in following) if not re.search(r"[a-zà-ỹđ]{3}", read) else read
+
+
 def _name_hidden(out: list[tuple[str | None, str]], rows: list[int], before: str | None, after: int | None) -> None:
     current = roman_value(before or "") or 0
     value = after - 1 if after and after - 1 > current else current + 1
@@ -464,21 +481,21 @@ def _name_hidden(out: list[tuple[str | None, str]], rows: list[int], before: str
         out[i] = (roman(value), out[i][1])
 
 
-def _table_tasks(table: Table, prefix: str, default_year: int | None) -> list[Task]:
+def _table_tasks(table: Table, prefix: str, default_year: int | None, scanned: bool = False) -> list[Task]:
     found = _columns(table)
     if found is None:
         return []
     header, columns = found
     body = table.rows[header + 1 :]
     # Numbering that restarts inside each Roman group makes refs PL.<group>.<row> (RULES 2).
-    groups = _row_groups(body, columns)
+    groups = _row_groups(body, columns, scanned)
     numbers = [(g, n) for g, n in groups if n]
     firsts = [n for g, n in numbers if g is not None]
     restarts = len({g for g, _n in numbers if g}) > 1 and firsts.count("1") > 1
     tasks: list[Task] = []
-    for row, (group, _n) in zip(body, groups, strict=True):
+    for row, (group, numbered) in zip(body, groups, strict=True):
         stt = _cell(row, columns, "stt")
-        number = stt[0].strip(" .") if stt else ""
+        number = numbered or (stt[0].strip(" .") if stt else "")
         title_cell, lead_cell, support_cell, when_cell = (
             _cell(row, columns, key) for key in ("title", "lead", "support", "when")
         )
@@ -587,5 +604,5 @@ def find_tasks(layout: Layout, default_year: int | None = None) -> list[Task]:
                 prefix = f"PL{n}" if numbered_appendices else "PL"
             else:
                 prefix = section.roman or ""
-            tasks.extend(_table_tasks(table, prefix, default_year))
+            tasks.extend(_table_tasks(table, prefix, default_year, layout.scanned))
     return tasks
