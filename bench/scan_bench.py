@@ -10,8 +10,9 @@ of both, their difference and seconds per page of OCR.
 
     .venv/bin/python bench/scan_bench.py [--docs 14,15,001] [--dpi 150,300] [--out bench/out/scan]
 
-Each scan's image-only PDF, cleaned text and extraction are kept in ``<out>/<dpi>dpi/`` (the
-image-only PDFs let ``hoptac extract`` read one again without the rendering).
+Each scan's image-only PDF, OCR text (``.ocr.txt``), cleaned text and extraction are kept in
+``<out>/<dpi>dpi/``: ``--reuse`` OCRs the kept PDFs again without rendering them, and
+``--extract-only`` extracts the kept OCR text again without OCR (seconds per page are then 0).
 """
 
 from __future__ import annotations
@@ -32,7 +33,10 @@ sys.path.insert(0, str(ROOT / "tests" / "gold"))
 
 import score  # noqa: E402
 
-from hoptac.extract import extract_bytes, extract_file  # noqa: E402
+from hoptac.extract import extract_file  # noqa: E402
+from hoptac.extract.clean import clean_document  # noqa: E402
+from hoptac.extract.read import read_bytes  # noqa: E402
+from hoptac.extract.resolve import resolve  # noqa: E402
 from tests.fixtures.render import blocks_of, render_docx, render_pdf  # noqa: E402
 
 
@@ -86,6 +90,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--dpi", default="150,300")
     ap.add_argument("--out", type=Path, default=ROOT / "bench" / "out" / "scan")
     ap.add_argument("--reuse", action="store_true", help="read the image-only PDFs kept by an earlier run again")
+    ap.add_argument("--extract-only", action="store_true",
+                    help="extract the OCR text kept by an earlier run again, without OCR (for extraction rules)")
     args = ap.parse_args(argv)
     wanted = [w for w in args.docs.split(",") if w]
     dpis = [int(d) for d in args.dpi.split(",")]
@@ -99,25 +105,32 @@ def main(argv: list[str] | None = None) -> int:
             work = Path(tmp)
             docx, pdf = work / (doc.stem + ".docx"), work / "doc.pdf"
             render_docx(blocks_of(doc), docx)
-            if not (args.reuse and all((args.out / f"{d}dpi" / f"{doc.stem}.pdf").exists() for d in dpis)):
+            kept_all = all((args.out / f"{d}dpi" / f"{doc.stem}.pdf").exists() for d in dpis)
+            if not ((args.reuse or args.extract_only) and kept_all):
                 render_pdf(docx, pdf)
             score.score_doc(gold, extract_file(docx).to_dict(), tallies["Word file"])
             for dpi in dpis:
                 kept = args.out / f"{dpi}dpi" / f"{doc.stem}.pdf"
-                if args.reuse and kept.exists():
+                if (args.reuse or args.extract_only) and kept.exists():
                     data, n = kept.read_bytes(), page_count(kept)
                 else:
                     data, n = scanned_pdf(pdf, dpi, work, seed=i * 1000 + dpi)
+                keep = args.out / f"{dpi}dpi"
+                keep.mkdir(parents=True, exist_ok=True)
+                ocr_text = keep / f"{doc.stem}.ocr.txt"
                 started = time.monotonic()
-                ex = extract_bytes(data, doc.stem + ".pdf", max_bytes=200 * 1024 * 1024)
+                if args.extract_only and ocr_text.exists():
+                    text = ocr_text.read_text(encoding="utf-8")
+                else:
+                    text = read_bytes(data, doc.stem + ".pdf", max_bytes=200 * 1024 * 1024).text
+                    ocr_text.write_text(text, encoding="utf-8")
+                ex = resolve(clean_document(text, scanned=True), doc.stem + ".pdf")
                 spent = time.monotonic() - started
                 seconds[dpi] += spent
                 pages[dpi] += n
                 t = score.Tally()
                 score.score_doc(gold, ex.to_dict(), t)
                 score.score_doc(gold, ex.to_dict(), tallies[f"scan {dpi} dpi"])
-                keep = args.out / f"{dpi}dpi"
-                keep.mkdir(parents=True, exist_ok=True)
                 (keep / f"{doc.stem}.pdf").write_bytes(data)
                 (keep / f"{doc.stem}.txt").write_text(ex.text, encoding="utf-8")
                 (keep / f"{doc.stem}.json").write_text(json.dumps(ex.to_dict(), ensure_ascii=False, indent=1))

@@ -615,6 +615,19 @@ def test_ocr_misread_numerals_are_numbered_by_position() -> None:
 
 
 @pytest.mark.parametrize(
+    ("second", "third"),
+    [
+        ("H. NỘI DUNG", "III. TỔ CHỨC THỰC HIỆN"),  # H: the two strokes of II run together
+        ("II. NỘIDUNG:", "IH. TỔCHỨC THỰC HIỆN"),  # the title's words run together
+        ("I. NỘIDUNG:", "III. TỔ CHỨC THỰC HIỆN"),  # one I lost
+    ],
+)
+def test_ocr_numerals_and_run_together_titles(second: str, third: str) -> None:
+    body = f"I. MỤC ĐÍCH\n\nBảo đảm.\n\n{second}\n\n1. Sở Ngoại vụ chủ trì.\n\n{third}\n\n1. Sở Tài chính bố trí kinh phí.\n"
+    assert sorted(_tasks(body)) == ["II.1", "III.1"]
+
+
+@pytest.mark.parametrize(
     "line",
     ["1, 2 và 3 là các mục tiêu.", "I love Vietnam", "L. Mục đích của kế hoạch"],
 )

@@ -5,14 +5,17 @@ the ``tesseract`` command, one process per page, each with ``OMP_THREAD_LIMIT=1`
 threads spin on a small machine: 1.1–1.5 s a page against 7–10 s), a deadline and an
 address-space limit; pages run in parallel, one per core. A PDF's pages are rendered by
 poppler's ``pdftoppm``. Before reading, each page is turned upright (Tesseract's orientation
-detection, OSD) and deskewed (the angle whose row profile is sharpest).
+detection, OSD), cleaned of specks and deskewed (``imaging``). A page with ruled tables
+(``grid``) is read in two passes: the page with its tables whitened (page layout, psm 3), and
+the tables' cells stacked in one image (one block, psm 6); the cells' words make "| … |" rows.
 
 Bounds: pages per document, pixels per page (a larger page is refused before it is decoded),
 seconds per page and per document, memory per Tesseract process. Every failure is a
 ``ReadError`` with one line; without Tesseract, the line says what to install.
 
 The text follows the readers' convention as a PDF's text layer does: the lines as printed,
-a blank line between Tesseract's paragraphs (``clean`` joins wrapped lines). Each word keeps its
+a blank line between Tesseract's paragraphs (``clean`` joins wrapped lines), table rows as the
+other readers write them. Each word keeps its
 confidence (``OcrWord``), with its offsets in the text.
 """
 

@@ -78,10 +78,11 @@ class Layout:
 
 
 _ROMAN_RE = re.compile(r"^([IVXl1]{1,5})\s*[.)]\s*(\S.{0,150})$")
-# OCR's readings of a bold "I.", "II.", "III.": l, L, 1 or | for I, the dot lost, read as a comma or
-# merged into the letter ("lỆ").
-_OCR_ROMAN_RE = re.compile(r"^([IVXLl1|]{1,4})(?:[ỆÊỄệêễ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150})$")
-_OCR_NUMERAL = str.maketrans("lL1|", "IIII")
+# OCR's readings of a bold "I.", "II.", "III.": l, L, 1 or | for I, H for II, the dot lost, read as
+# a comma or merged into the letter ("lỆ").
+# The title may be one word that OCR ran together ("NỘIDUNG").
+_OCR_ROMAN_RE = re.compile(r"^([IVXLHl1|]{1,4})(?:[ỆÊỄệêễ]|\s*[.,:;)—–-])?\s+(\S(?:\S+\s+){1,}.{0,150}|\S{5,30})$")
+_OCR_NUMERAL = str.maketrans({"l": "I", "L": "I", "1": "I", "|": "I", "H": "II"})  # H: two I run together
 # A number without its dot or with a wrong mark ("3,", "2h", "c5": group 1), one letter or mark for the
 # digit, the dot alone, or a one- or two-letter token that is no word (group 2: "KÃ").
 _OCR_ITEM_RE = re.compile(
@@ -93,11 +94,16 @@ _LETTER_RE = re.compile(r"^([a-zđ])[)]\s*(?=\S)")
 _APPENDIX_RE = re.compile(r"^phu luc\b")
 _END_RE = re.compile(r"^(?:noi nhan\b|tm\.|t/m\b|kt\.|tl\.|ttl\.|q\.\s)")
 
+def _spaced(pattern: str) -> str:
+    """OCR runs words together ("NỘIDUNG", "TỔCHỨC"): each space in a pattern may be missing."""
+    return pattern.replace(" ", " ?")
+
+
 SECTION_KINDS = (
-    ("implementation", re.compile(r"to chuc thuc hien|trach nhiem|phan cong|trien khai thuc hien")),
-    ("budget", re.compile(r"kinh phi|nguon von")),
-    ("purpose", re.compile(r"muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|ket qua")),
-    ("content", re.compile(r"n\w{0,2}i dung|nhiem vu|giai phap|hoat dong|chuong trinh|de xuat|linh vuc")),
+    ("implementation", re.compile(_spaced(r"to chuc thuc hien|trach nhiem|phan cong|trien khai thuc hien"))),
+    ("budget", re.compile(_spaced(r"kinh phi|nguon von"))),
+    ("purpose", re.compile(_spaced(r"muc dich|yeu cau|muc tieu|quan diem|can cu|tinh hinh|ket qua"))),
+    ("content", re.compile(_spaced(r"n\w{0,2}i dung|nhiem vu|giai phap|hoat dong|chuong trinh|de xuat|linh vuc"))),
 )
 
 
@@ -132,7 +138,7 @@ def _ocr_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
     """A section heading whose bold numeral OCR misread ("lỆ MỤC ĐÍCH", "IL NỘI DUNG", "IIL TỔ
     CHỨC"): trusted on a capital heading that names a section kind, numbered by its position."""
     m = _OCR_ROMAN_RE.match(text)
-    if not m or not is_caps(m[2]) or section_kind(m[2]) == "other":
+    if not m or not is_caps(m[2]) or section_kind(m[2].rstrip(" :.")) == "other":
         return None
     value = _roman_value(m[1].translate(_OCR_NUMERAL))
     if value is None or abs(value - expected) > 1:
@@ -221,7 +227,7 @@ def _table_from_cells(cells: list[Line]) -> Table | None:
 
 _END_FIRST = frozenset("NnTtKkQq")
 # What a section (I., PHỤ LỤC), a numbered item (1., 1.2.) or an OCR'd numeral ("l1.") starts with.
-_STRUCTURAL_FIRST = frozenset("0123456789IVXLl1|Pp")
+_STRUCTURAL_FIRST = frozenset("0123456789IVXLHl1|Pp")
 
 
 def _is_appendix(text: str) -> bool:
