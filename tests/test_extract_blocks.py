@@ -814,6 +814,18 @@ def test_an_ocr_numeral_one_ahead_follows_a_heading_ocr_lost() -> None:
     assert tasks == {"II.1", "IV.1"}
 
 
+def test_a_first_purpose_heading_is_i_however_its_numeral_was_read() -> None:
+    # "I." read as "IL" (the dot run into the numeral); "II." then read as "I.", "III." as "II".
+    body = (
+        "IL MỤC ĐÍCH, YÊU CẦU\n\n1. Mục đích\n\nCụ thể hóa thỏa thuận.\n\n"
+        "I. NỘI DUNG\n\n1. Sở Ngoại vụ chủ trì tổ chức hội nghị.\n\n"
+        "2. Sở Tài chính bố trí kinh phí.\n\nII KINH PHÍ THỰC HIỆN\n\nNgân sách tỉnh.\n\n"
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ theo dõi.\n"
+    )
+    tasks = {t.ref for t in resolve(clean_document(HEADER + body, True), "scan.pdf").tasks}
+    assert tasks == {"II.1", "II.2", "IV.1"}
+
+
 OCR_LABELS = """I. MỤC ĐÍCH
 
 1. Mục đích
@@ -941,3 +953,28 @@ def test_empty_bold_cells_of_a_group_row_do_not_end_the_table() -> None:
     )
     assert "CƠ CHẾ" in table
     assert any(r.startswith("PL") for r in _tasks(table))
+
+
+SPLIT_ROW = """II. NHIỆM VỤ
+
+| TT | Nội dung | Cơ quan chủ trì | Cơ quan phối hợp | Thời gian |
+| 1 | Xây dựng kế | Ban Quản lý | Sở Tài chính | Thường |
+| | hoạch đầu tư công | các khu công nghệ cao và khu công nghiệp | | xuyên |
+| 2 | Tổ chức hội nghị hợp tác | Sở Ngoại vụ | Sở Công Thương | Năm 2026 |
+| | | | Sở Tư pháp | |
+"""
+
+
+def test_a_table_row_split_by_a_page_break_is_joined_again() -> None:
+    ex = resolve(clean_document(HEADER + SPLIT_ROW, True), "scan.pdf")
+    tasks = {t.ref: t for t in ex.tasks}
+    assert tasks["II.1"].title == "Xây dựng kế hoạch đầu tư công"
+    lead = tasks["II.1"].lead
+    assert [n.name for n in lead] == ["Ban Quản lý các khu công nghệ cao và khu công nghiệp"]
+    # The name's span runs from its first part to the end of its second, in the document.
+    assert ex.text[lead[0].span[0] :].startswith("Ban Quản lý")
+    assert ex.text[: lead[0].span[1]].endswith("khu công nghiệp")
+    assert tasks["II.1"].when.ongoing
+    # A row that starts a name of its own is a sub-row: its agency joins, its title does not.
+    assert tasks["II.2"].title == "Tổ chức hội nghị hợp tác"
+    assert [n.name for n in tasks["II.2"].support] == ["Sở Công Thương", "Sở Tư pháp"]

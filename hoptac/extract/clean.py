@@ -314,7 +314,9 @@ def tidy_ocr_line(line: str) -> str:
     """An OCR'd line without the specks read as marks; other text is left as read. A table row
     ("| a | b |", seated by ``grid``) is tidied cell by cell."""
     if len(line) > 2 and line.startswith("| ") and line.endswith(" |"):
-        return "| " + " | ".join(_tidy_ocr_text(cell) for cell in line[2:-2].split(" | ")) + " |"
+        # Split on every "|": an empty cell ("| | xuyên |") keeps its place.
+        cells = [_tidy_ocr_text(cell) for cell in line[1:-1].split("|")]
+        return "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"
     return _tidy_ocr_text(line)
 
 

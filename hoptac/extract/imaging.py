@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["despeckle", "is_blank", "skew_angle"]
+__all__ = ["despeckle", "has_ink", "is_blank", "skew_angle", "whiten"]
 
 INK = 160  # grey level below which a pixel is ink
+PAPER = 200  # grey level from which a pixel is paper
 
 
 def is_blank(gray: Any) -> bool:
@@ -15,6 +16,21 @@ def is_blank(gray: Any) -> bool:
     thumb = gray.copy()
     thumb.thumbnail((400, 400))
     return bool(ImageStat.Stat(thumb).stddev[0] < 3.0)
+
+
+def has_ink(gray: Any, dpi: int) -> bool:
+    """Whether anything printed is left: more ink than a few stray pixels (about a letter at
+    300 dpi)."""
+    import numpy as np
+
+    return bool((np.asarray(gray) < INK).sum() > 400 * (max(dpi, 72) / 300) ** 2)
+
+
+def whiten(gray: Any) -> Any:
+    """The page with its light greys made white. On a page almost without text, Tesseract's own
+    threshold falls among the faint greys of scanner noise and reads them all as ink, which can
+    take it minutes."""
+    return gray.point(lambda v: 255 if v >= PAPER else v)
 
 
 def skew_angle(gray: Any) -> float:

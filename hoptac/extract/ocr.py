@@ -38,7 +38,7 @@ from typing import Any
 
 from hoptac.errors import ReadError
 from hoptac.extract.grid import Box, Key, Mosaic, Table, blank_tables, find_tables, mosaic
-from hoptac.extract.imaging import despeckle, is_blank, skew_angle
+from hoptac.extract.imaging import despeckle, has_ink, is_blank, skew_angle, whiten
 
 __all__ = [
     "IMAGE_FORMATS",
@@ -161,7 +161,7 @@ def _osd_rotation(path: str) -> int:
 
 @dataclass(frozen=True)
 class _Prepared:
-    path: str  # the page as a PNG, its ruled tables whitened
+    path: str | None  # the page as a PNG, its ruled tables whitened; None if nothing else is on it
     tables: list[Table]
     cells: Mosaic | None  # the tables' cells, stacked
     cells_path: str | None
@@ -190,7 +190,9 @@ def _prepare(gray: Any, work: Path, page: int, dpi: int) -> _Prepared | None:
         cells_path = str(work / f"p{page}-cells.png")
         cells.image.save(cells_path)
         gray = blank_tables(gray, tables)
-    gray.save(path)
+        if not has_ink(gray, dpi):
+            return _Prepared(None, tables, cells, cells_path)  # the table filled the page
+    whiten(gray).save(path)
     return _Prepared(path, tables, cells, cells_path)
 
 
@@ -207,7 +209,7 @@ class _Page:
 
 
 def _tesseract(prepared: _Prepared, source: str, page: int, dpi: int) -> _Page:
-    words = _words(_read(prepared.path, "3", source, page, dpi))
+    words = _words(_read(prepared.path, "3", source, page, dpi)) if prepared.path else []
     cells: dict[Key, list[Token]] = {}
     if prepared.cells is not None and prepared.cells_path is not None:
         # One cell under another: one uniform block of lines (psm 6).

@@ -143,8 +143,10 @@ def _ocr_roman_heading(text: str, expected: int) -> tuple[str, str] | None:
     value = _roman_value(m[1].translate(_OCR_NUMERAL))
     if value is None or abs(value - expected) > 1:
         return None
-    # One ahead: the heading before was lost to OCR ("I." unread, then "IL NỘI DUNG" is II).
-    return roman(value if value == expected + 1 else expected), m[2]
+    # One ahead: the heading before was lost to OCR ("I." unread, then "IL NỘI DUNG" is II); but
+    # a plan opens on its purpose, so a first purpose heading is I however its numeral was read.
+    ahead = value == expected + 1 and not (expected == 1 and section_kind(m[2]) == "purpose")
+    return roman(value if ahead else expected), m[2]
 
 
 def _roman_heading(line: Line, expected: int) -> tuple[str, str] | None:

@@ -481,12 +481,65 @@ def _name_hidden(out: list[tuple[str | None, str]], rows: list[int], before: str
         out[i] = (roman(value), out[i][1])
 
 
+def _join_continued(
+    rows: tuple[tuple[Cell, ...], ...], columns: dict[str, int], joins: dict[int, tuple[int, int]]
+) -> list[tuple[Cell, ...]]:
+    """The rows with each row a page break split joined again. The part on the next page has no
+    number and every cell of it goes on mid-sentence ("| | hoạch đầu tư công … | các khu công
+    nghệ cao | | xuyên |"); a sub-row of its own starts a name ("Sở …"). ``joins`` records, by a
+    joined cell's start, the length of its first part and where the second part starts."""
+    out: list[tuple[Cell, ...]] = []
+    for row in rows:
+        stt = _cell(row, columns, "stt")
+        texts = [text for text, _span in row if text.strip()]
+        continued = (
+            out
+            and not (stt and stt[0].strip())
+            and texts
+            and all(not t.strip()[0].isalpha() or t.strip()[0].islower() for t in texts)
+            and any(t.strip()[0].isalpha() for t in texts)
+            and len(row) == len(out[-1])
+        )
+        if not continued:
+            out.append(row)
+            continue
+        cells = []
+        for (a, a_span), (b, b_span) in zip(out[-1], row, strict=True):
+            if not b.strip():
+                cells.append((a, a_span))
+            elif not a.strip():
+                cells.append((b, b_span))
+            else:
+                joins[a_span[0]] = (len(a) + 1, b_span[0])
+                cells.append((f"{a} {b}", (a_span[0], b_span[1])))
+        out[-1] = tuple(cells)
+    return out
+
+
+def _cell_agencies(cell: Cell | None, joins: dict[int, tuple[int, int]]) -> list[Named]:
+    """The agencies a cell names, with their spans in the document (a joined cell's second part
+    lies elsewhere in it than its joined text says)."""
+    if not cell:
+        return []
+    text, (start, _end) = cell
+    if start not in joins:
+        return parse_agency_list(text, start, until_verb=False)
+    split, second = joins[start]
+
+    def at(offset: int) -> int:
+        return start + offset if offset < split else second + offset - split
+
+    return [Named(n.name, (at(n.span[0]), at(max(n.span[1] - 1, n.span[0])) + 1))
+            for n in parse_agency_list(text, 0, until_verb=False)]
+
+
 def _table_tasks(table: Table, prefix: str, default_year: int | None, scanned: bool = False) -> list[Task]:
     found = _columns(table)
     if found is None:
         return []
     header, columns = found
-    body = table.rows[header + 1 :]
+    joins: dict[int, tuple[int, int]] = {}
+    body = tuple(_join_continued(table.rows[header + 1 :], columns, joins))
     # Numbering that restarts inside each Roman group makes refs PL.<group>.<row> (RULES 2).
     groups = _row_groups(body, columns, scanned)
     numbers = [(g, n) for g, n in groups if n]
@@ -499,8 +552,8 @@ def _table_tasks(table: Table, prefix: str, default_year: int | None, scanned: b
         title_cell, lead_cell, support_cell, when_cell = (
             _cell(row, columns, key) for key in ("title", "lead", "support", "when")
         )
-        lead = parse_agency_list(lead_cell[0], lead_cell[1][0], until_verb=False) if lead_cell else []
-        support = parse_agency_list(support_cell[0], support_cell[1][0], until_verb=False) if support_cell else []
+        lead = _cell_agencies(lead_cell, joins)
+        support = _cell_agencies(support_cell, joins)
         if not _ROW_NUMBER_RE.fullmatch(number):
             if tasks and not number and (lead or support) and not _group_of(row):
                 # An unnumbered sub-row shares the STT of the row above: its agencies join that task.
