@@ -263,6 +263,9 @@ def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> N
         ("Ông “Nguyễn” nói", "Ông “Nguyễn” nói"),
         ("- 2,5 tỷ đồng", "- 2,5 tỷ đồng"),
         ("ở Việt Nam", "ở Việt Nam"),
+        # A line of marks alone (the star under a letterhead) is no text.
+        ("+", ""),
+        ("-—", ""),
         # A table row is tidied cell by cell; an empty cell keeps its place.
         ("| 3 | _ Xây dựng | Sở Tài chính |", "| 3 | Xây dựng | Sở Tài chính |"),
         ("| | hoạch đầu tư | | xuyên |", "| | hoạch đầu tư | | xuyên |"),

@@ -321,6 +321,8 @@ def tidy_ocr_line(line: str) -> str:
 
 
 def _tidy_ocr_text(line: str) -> str:
+    if not any(c.isalnum() for c in line):
+        return ""  # the star or rule under a letterhead, read as "+", "-—" or "*"
     line = _OCR_NOISE_TOKEN_RE.sub("", line)
     line = _OCR_NUMBER_RE.sub(r"\1.\2. ", line)
     line = _OCR_BEFORE_LABEL_RE.sub("", line)
