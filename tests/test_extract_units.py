@@ -292,3 +292,31 @@ def test_lines_that_start_a_block(line: str, starts: bool) -> None:
 def test_a_body_at_each_tier() -> None:
     names = [n.name for n in parse_agency_list("Ban Chỉ huy Phòng thủ dân sự cấp tỉnh, cấp xã", until_verb=False)]
     assert names == ["Ban Chỉ huy Phòng thủ dân sự tỉnh", "Ban Chỉ huy Phòng thủ dân sự cấp xã"]
+
+
+def _ocr(words: list[tuple[str, float]]):
+    from hoptac.extract.ocr import OcrText, OcrWord
+
+    text, out = "", []
+    for word, conf in words:
+        out.append(OcrWord(1, len(text), len(text) + len(word), conf))
+        text += word + " "
+    return OcrText(text, tuple(out), 1, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("words", "cleaned", "expected"),
+    [
+        # Found in order, each after the one before: the second "Sở" is the unsure one.
+        ([("Sở", 90), ("Ngoại", 90), ("vụ", 90), ("Sở", 30), ("Tư", 90)], "Sở Ngoại vụ\nSở Tư pháp", ["Sở@12"]),
+        # A speck cleaning dropped is not looked for; the words after it are still found.
+        ([("1.", 95), ("¦", 10), ("Lap", 40)], "1. Lap kế hoạch", ["Lap@3"]),
+        # A word cleaning changed (repaired) is not found and not marked.
+        ([("véi", 20), ("Phòng", 95), ("Văn", 30)], "với Phòng Văn hóa", ["Văn@10"]),
+    ],
+)
+def test_uncertain_words(words: list[tuple[str, float]], cleaned: str, expected: list[str]) -> None:
+    from hoptac.extract.uncertain import uncertain_words
+
+    found = uncertain_words(_ocr(words), cleaned)
+    assert [f"{cleaned[a:b]}@{a}" for a, b, _c in found] == expected

@@ -252,3 +252,21 @@ def test_repair_only_damaged_text_and_keeps_the_original():
     assert text.split("\n")[0] == clean
     first = repairs[0]
     assert text[first.start : first.end] == "Phối" and first.original == "Phdi"
+
+
+@needs_ocr
+def test_words_ocr_was_unsure_of_are_found_in_the_cleaned_text():
+    from PIL import ImageFilter
+
+    from hoptac.extract import extract_bytes
+
+    im = _page(0)
+    box = (150, 260, 700, 340)  # the start of the third line, blurred past reading
+    im.paste(im.crop(box).filter(ImageFilter.GaussianBlur(2.5)), box)
+    ex = extract_bytes(_bytes(im, "PNG", dpi=(300, 300)), "trang.png")
+    assert ex.uncertain
+    third = ex.text.index("HOẠCH") + len("HOẠCH")
+    for a, b, conf in ex.uncertain:
+        assert 0 <= conf < 60 and ex.text[a:b].strip() and third <= a < ex.text.index("Bách Sắc")
+    words = ex.to_dict()["uncertain"]
+    assert [w["span"] for w in words] == [[a, b] for a, b, _c in ex.uncertain]

@@ -8,6 +8,7 @@ numbered items, tables) → find (dates, numbers, agencies, timings …) → res
 
 from __future__ import annotations
 
+import dataclasses
 import os
 
 from hoptac.errors import ExtractError, HoptacError, ReadError
@@ -15,6 +16,7 @@ from hoptac.extract.clean import clean_document
 from hoptac.extract.model import Extraction
 from hoptac.extract.read import DEFAULT_MAX_BYTES, RawDocument, read_bytes, read_path
 from hoptac.extract.resolve import resolve
+from hoptac.extract.uncertain import uncertain_words
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -37,11 +39,14 @@ def _extract_raw(raw: list[RawDocument]) -> Extraction:
     # At the size limit every copy counts: the raw text is let go as soon as it is cleaned,
     # which is why the document comes in a list the caller no longer holds.
     doc = raw.pop()
-    source, text, scanned = doc.source, doc.text, doc.ocr is not None
+    source, text, ocr = doc.source, doc.text, doc.ocr
     del doc
-    cleaned = clean_document(text, scanned)
+    cleaned = clean_document(text, ocr is not None)
     del text
-    return resolve(cleaned, source)
+    ex = resolve(cleaned, source)
+    if ocr is None:
+        return ex
+    return dataclasses.replace(ex, uncertain=uncertain_words(ocr, ex.text))
 
 
 def extract_file(path: str | os.PathLike[str], max_bytes: int = DEFAULT_MAX_BYTES) -> Extraction:

@@ -149,6 +149,8 @@ class Extraction:
     agreements: tuple[Agreement, ...] = ()
     # Words repaired from OCR damage: (start, end) in ``text`` and the word as printed.
     repairs: tuple[tuple[int, int, str], ...] = ()
+    # Words OCR read with a low confidence: (start, end) in ``text`` and Tesseract's confidence (0–100).
+    uncertain: tuple[tuple[int, int, float], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The ``hoptac-extraction/1`` JSON object, with spans as extra fields."""

@@ -67,8 +67,10 @@ def to_dict(ex: Extraction) -> dict[str, Any]:
             for r in ex.references
         ],
         "events": [{"date": e.date, "kind": e.kind, "title": e.title, "span": list(e.span)} for e in ex.events],
-        # Beyond the format (the scorer ignores it): OCR repairs, and agreements proposed for the records.
+        # Beyond the format (the scorer ignores it): OCR repairs and unsure words, and agreements
+        # proposed for the records.
         "repairs": [{"span": [a, b], "original": o, "repaired": ex.text[a:b]} for a, b, o in ex.repairs],
+        "uncertain": [{"span": [a, b], "word": ex.text[a:b], "confidence": round(c)} for a, b, c in ex.uncertain],
         "agreements": [
             {
                 "kind": a.kind,

@@ -210,3 +210,25 @@ def test_the_review_shows_repaired_ocr_words_beside_the_printed_ones(login: Any,
     table = html.split('id="repairs"', 1)[1].split("</details>", 1)[0]
     assert "<td data-label=\"Bản sửa\">Lạc</td>" in table and "<del>Lac</del>" in table
     assert "Bảo Lạc" in doc.text and "Bao Lac" not in doc.text  # the repaired reading is what is stored
+
+
+def test_the_review_marks_the_words_ocr_was_unsure_of(login: Any, world: World) -> None:
+    """Words OCR read with a low confidence are marked in the source with their confidence, under a legend."""
+    from hoptac.records.ingest import ingest_path
+    from tests.records.conftest import SEED_000
+
+    doc = ingest_path(SAMPLES / f"{SEED_000}.txt", world.bg).document
+    at = doc.text.index("Bảo Lạc")
+    doc.extraction = {**doc.extraction, "uncertain": [{"span": [at, at + 3], "word": "Bảo", "confidence": 42}]}
+    doc.save()
+    client = login("officer")
+    html = client.get(reverse("document_review", args=[doc.pk])).content.decode()
+    assert '<span class="ocr-low" title="OCR chưa chắc chắn (độ tin cậy 42%)">Bảo</span>' in html
+    assert "1 chữ OCR đọc chưa chắc chắn" in html
+    english = client.get(reverse("document_review", args=[doc.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'title="OCR unsure (confidence 42%)"' in english and "1 word OCR was unsure of" in english
+    # A span that does not fit the text (an edited document) is left out, not an error.
+    doc.extraction = {**doc.extraction, "uncertain": [{"span": [0, 10**9], "confidence": 10}, {"span": "x"}]}
+    doc.save()
+    html = client.get(reverse("document_review", args=[doc.pk])).content.decode()
+    assert 'class="ocr-low"' not in html.split('id="source"', 1)[1] and "chưa chắc chắn" not in html

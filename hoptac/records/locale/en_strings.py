@@ -465,6 +465,12 @@ EN = {
 }
 PLURALS = {
     "%(n)s chữ được sửa lỗi nhận dạng (OCR)": ("%(n)s word repaired from OCR damage", "%(n)s words repaired from OCR damage"),
+    "Chữ gạch chấm": "Dotted words",
+    "%(n)s chữ OCR đọc chưa chắc chắn; hãy so với bản scan.": (
+        "%(n)s word OCR was unsure of; compare it with the scan.",
+        "%(n)s words OCR was unsure of; compare them with the scan.",
+    ),
+    "OCR chưa chắc chắn (độ tin cậy %(n)d%%)": "OCR unsure (confidence %(n)d%%)",
     '%(n)s nhiệm vụ': ('%(n)s task', '%(n)s tasks'),
     "%(n)s mã đang dùng.": ("%(n)s token in use.", "%(n)s tokens in use."),
     "%(n)s kỳ quá hạn": ("%(n)s overdue occurrence", "%(n)s overdue occurrences"),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from pathlib import Path
 from typing import Any
@@ -112,6 +113,7 @@ def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
         if len(s) == 2 and 0 <= s[0] < s[1] <= len(text):
             spans.append((s[0], s[1], "head", f"head-{field}"))
     spans.sort(key=lambda x: (x[0], -x[1]))
+    unsure = _uncertain_spans(text, extraction)
     out, pos, outer = [], 0, ""
     inner: list[tuple[str, str]] = []  # spans inside another: their links go to the enclosing mark
     for start, end, cls, ident in spans:
@@ -119,15 +121,41 @@ def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
             inner.append((ident, outer))
             continue
         outer = ident
-        out.append(plain(text[pos:start], pos == 0 or text[pos - 1] == "\n"))
-        piece = plain(text[start:end], start == 0 or text[start - 1] == "\n")
+        out.append(_plain_marking(text, pos, start, unsure))
+        piece = _plain_marking(text, start, end, unsure)
         out.append(f'<mark class="hl hl-{cls}" id="span-{ident}">{piece}</mark>')
         pos = end
-    out.append(plain(text[pos:], pos == 0 or text[pos - 1] == "\n"))
+    out.append(_plain_marking(text, pos, len(text), unsure))
     html = "".join(out)
     for ident, enclosing in inner:
         html += f'<span id="span-{ident}" data-in="span-{enclosing}" hidden></span>'
     return mark_safe(html)  # noqa: S308 - every piece of text above is escaped
+
+
+def _uncertain_spans(text: str, extraction: dict[str, Any]) -> list[tuple[int, int, int]]:
+    out = []
+    for w in extraction.get("uncertain") or []:
+        s = w.get("span") if isinstance(w, dict) else None
+        conf = w.get("confidence") if isinstance(w, dict) else None
+        if isinstance(s, list) and len(s) == 2 and 0 <= s[0] < s[1] <= len(text) and isinstance(conf, int | float):
+            out.append((s[0], s[1], round(conf)))
+    return sorted(out)
+
+
+def _plain_marking(text: str, start: int, end: int, unsure: list[tuple[int, int, int]]) -> str:
+    """``plain`` of text[start:end], each word OCR was unsure of in it marked with its confidence."""
+    out, pos = [], start
+    for a, b, conf in unsure[bisect.bisect_left(unsure, (start, 0, 0)) :]:
+        if a >= end:
+            break
+        if b > end:
+            continue
+        out.append(plain(text[pos:a], pos == 0 or text[pos - 1] == "\n"))
+        title = escape(_("OCR chưa chắc chắn (độ tin cậy %(n)d%%)") % {"n": conf})
+        out.append(f'<span class="ocr-low" title="{title}">{plain(text[a:b], False)}</span>')
+        pos = b
+    out.append(plain(text[pos:end], pos == 0 or text[pos - 1] == "\n"))
+    return "".join(out)
 
 
 def typed_new_agencies(post: Any, extraction: dict[str, Any], office: Any) -> list[str]:
@@ -185,6 +213,7 @@ def review_context(extraction: dict[str, Any], text: str, office: Any) -> dict[s
             if isinstance(r, dict) and isinstance(r.get("span"), list) and len(r["span"]) == 2
         ],
         "repairs_more": max(0, len(extraction.get("repairs") or []) - MAX_REPAIRS_SHOWN),
+        "uncertain_count": len(_uncertain_spans(text, extraction)),
     }
 
 
