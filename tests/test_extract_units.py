@@ -320,3 +320,23 @@ def test_uncertain_words(words: list[tuple[str, float]], cleaned: str, expected:
 
     found = uncertain_words(_ocr(words), cleaned)
     assert [f"{cleaned[a:b]}@{a}" for a, b, _c in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("lines", "expected"),
+    [
+        # A "-" closing a word at a line end joins a compound: no space is put in.
+        (["và số 1668/QĐ-", "TTg ngày 27/12/2024"], "và số 1668/QĐ-TTg ngày 27/12/2024"),
+        (["trong giai đoạn 2022-", "2026 theo quy định"], "trong giai đoạn 2022-2026 theo quy định"),
+        # A dash standing apart, and a line's own words, keep their space.
+        (["Hà Nội đến năm 2045 -", "tầm nhìn 2065"], "Hà Nội đến năm 2045 - tầm nhìn 2065"),
+        (["phối hợp Ban Quản lý các", "khu công nghệ cao"], "phối hợp Ban Quản lý các khu công nghệ cao"),
+    ],
+)
+def test_wrapped_lines_join(lines: list[str], expected: str) -> None:
+    from hoptac.extract.clean import _Reflow
+
+    reflow = _Reflow(wrapped=True)
+    for line in lines:
+        reflow.feed(line)
+    assert reflow.finish() == [expected]

@@ -173,7 +173,13 @@ class _Reflow:
         if self.para:
             if self.para_heading:
                 self.headings.add(len(self.out))
-            self.out.append(" ".join(self.para))
+            joined = self.para[0]
+            for line in self.para[1:]:
+                # Vietnamese syllables are not hyphenated at a line end: a word's "-" there joins a
+                # compound ("1668/QĐ-" / "TTg", "2022-" / "2026").
+                glued = joined[-1:] == "-" and joined[-2:-1].isalnum() and line[:1].isalnum()
+                joined += line if glued else " " + line
+            self.out.append(joined)
             self.para = []
             self.para_heading = False
 
