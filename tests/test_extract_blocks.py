@@ -978,3 +978,16 @@ def test_a_table_row_split_by_a_page_break_is_joined_again() -> None:
     # A row that starts a name of its own is a sub-row: its agency joins, its title does not.
     assert tasks["II.2"].title == "Tổ chức hội nghị hợp tác"
     assert [n.name for n in tasks["II.2"].support] == ["Sở Công Thương", "Sở Tư pháp"]
+
+
+def test_an_appendix_after_the_signature_gives_no_signers() -> None:
+    # The appendix title wraps: a line of capitals reads like a name, but the appendix has begun.
+    body = (
+        "II. NHIỆM VỤ\n\n1. Sở Ngoại vụ tổ chức hội nghị.\n\n"
+        "TM. ỦY BAN NHÂN DÂN\n\nKT. CHỦ TỊCH\n\nPHÓ CHỦ TỊCH\n\nTrương Việt Dũng\n\n"
+        "PHỤ LỤC\n\nNHIỆM VỤ CHỦ YẾU CỦA KẾ HOẠCH TRONG CÁC KHU\n\nCÔNG NGHIỆP TRÊN ĐỊA\n\n"
+        "BÀN THÀNH PHỐ HÀ NỘI\n"
+    )
+    for scanned in (False, True):
+        ex = resolve(clean_document(HEADER + body, scanned), "plan.pdf")
+        assert [n.name for n in ex.document.signers] == ["Trương Việt Dũng"]

@@ -207,8 +207,8 @@ def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
         caps = _is_caps(text)
         if caps:
             folded = fold_same_length(text)
-            if _kind_of_caps_line(folded) and (in_zone or out):
-                break  # an attached document starts: its signers are not this one's
+            if (_kind_of_caps_line(folded) or folded.startswith("phu luc")) and (in_zone or out):
+                break  # an attached document or an appendix starts: its lines are no signers
             if _SIGN_TITLE_RE.match(folded):
                 in_zone = True
                 continue
