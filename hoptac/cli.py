@@ -172,7 +172,8 @@ def _cmd_ingest(args: argparse.Namespace) -> int:
     bar = tqdm(files, unit="tệp", file=sys.stderr, disable=args.quiet or None, leave=False)
     for path in bar:
         try:
-            result = ingest_path(path, office)
+            with contextlib.nullcontext() if args.quiet else _ocr_progress(str(path), args.progress):
+                result = ingest_path(path, office)
         except HoptacError as exc:
             tqdm.write(f"hoptac: {exc}", file=sys.stderr)
             failed += 1
@@ -306,6 +307,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="văn phòng nhận văn bản (mặc định $HOPTAC_OFFICE hoặc văn phòng duy nhất)",
     )
     p.add_argument("-q", "--quiet", action="store_true", help="không hiện thanh tiến trình")
+    p.add_argument("--progress", action="store_true", help="hiện tiến độ OCR từng trang (mặc định: khi ở terminal)")
     p.set_defaults(func=_cmd_ingest)
     p = sub.add_parser("serve", help="chạy ứng dụng web (cập nhật cơ sở dữ liệu trước)")
     p.add_argument("--demo", action="store_true", help="nạp văn bản mẫu và tạo tài khoản trình diễn")

@@ -169,3 +169,26 @@ def test_a_file_size_is_checked_before_reading(tmp_path: Path, command: str, nam
     lines = proc.stderr.strip().splitlines()
     assert proc.returncode == code and lines == [f"hoptac: {big}: tệp quá lớn (3072,0 MB; giới hạn 20,0 MB)"], lines
     assert time.monotonic() - start < 60
+
+
+@pytest.mark.skipif(__import__("shutil").which("tesseract") is None, reason="needs tesseract-ocr, tesseract-ocr-vie")
+def test_ingest_and_extract_show_the_ocr_of_each_page(db: Any, tmp_path: Path, capsys: Any) -> None:
+    """A scan's pages are counted on stderr while OCR runs (on a terminal, or with --progress)."""
+    from tests.test_scans import _page
+
+    Office.objects.create(code="bg", name="Bắc Giang")
+    scan = tmp_path / "ke-hoach.tif"
+    page = _page()
+    page.save(scan, "TIFF", save_all=True, append_images=[page], dpi=(300, 300))
+    assert main(["extract", "--progress", str(scan)]) == 0
+    out, err = capsys.readouterr()
+    assert "OCR ke-hoach.tif" in err and "2/2" in err and "trang" in err and "Bảo Lạc" in out
+    assert main(["ingest", "--progress", str(scan)]) == 0
+    out, err = capsys.readouterr()
+    assert "OCR ke-hoach.tif" in err and "2/2" in err and "1 văn bản mới" in out
+    assert "huyện Bảo Lạc" in Document.objects.get().text
+    # Quiet: no bar at all.
+    other = tmp_path / "cong-van.png"
+    _page(-1.0).save(other, dpi=(300, 300))
+    assert main(["ingest", "-q", "--progress", str(other)]) == 0
+    assert "OCR" not in capsys.readouterr().err and Document.objects.count() == 2
