@@ -263,6 +263,10 @@ def test_periods_in_time_lines(line: str, expected: tuple[int, int] | None) -> N
         ("Ông “Nguyễn” nói", "Ông “Nguyễn” nói"),
         ("- 2,5 tỷ đồng", "- 2,5 tỷ đồng"),
         ("ở Việt Nam", "ở Việt Nam"),
+        # No sentence ends on a conjunction or a preposition: the full stop there is a speck.
+        ("trên Báo Bắc Giang, Đài Phát thanh và.", "trên Báo Bắc Giang, Đài Phát thanh và"),
+        ("phối hợp với các cơ quan của.", "phối hợp với các cơ quan của"),
+        ("Tổ chức hội nghị và hội thảo.", "Tổ chức hội nghị và hội thảo."),
         # A line of marks alone (the star under a letterhead) is no text.
         ("+", ""),
         ("-—", ""),

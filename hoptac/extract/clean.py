@@ -309,6 +309,11 @@ _OCR_BEFORE_LABEL_RE = re.compile(r"^[:;,.'\"“”‘’`ˆ~_|¦^]+(?=(?:[IVX]{
 # "c Thời gian thực hiện:": a letter label that lost its bracket (never "ở", which is a word).
 _OCR_BARE_LETTER_RE = re.compile(r"^([a-hđ])\s+(?=[A-ZĐÀ-Ỹ])")
 _OCR_BULLET_RE = re.compile(r"^[\"“”‘’'`ˆ~_|¦^]*[-–—~_](?:\s*[-–—])?\s+(?=\S)")
+# "Đài Phát thanh và." at a line's end: no Vietnamese sentence ends on a conjunction or a
+# preposition, so the full stop there is a speck.
+_OCR_STOP_AFTER_JOINER_RE = re.compile(
+    r"(?<=\s)(và|hoặc|của|các|những|với|cho|trong|tại|về|theo|để|từ|đến|trên|dưới|giữa)\.$", re.IGNORECASE
+)
 _OCR_AFTER_LETTER_RE = re.compile(r"^([a-zđ]\))[^\s\w]?[a-zđà-ỹ]?(?=\s)")
 
 
@@ -334,6 +339,7 @@ def _tidy_ocr_text(line: str) -> str:
     line = _OCR_BEFORE_LABEL_RE.sub("", line)
     line = _OCR_BULLET_RE.sub("- ", line)
     line = _OCR_AFTER_LETTER_RE.sub(r"\1", line)
+    line = _OCR_STOP_AFTER_JOINER_RE.sub(r"\1", line)
     line = _OCR_BARE_LETTER_RE.sub(r"\1) ", line)
     if _OCR_CAPS_BULLET_RE.match(line) and is_caps(line):
         line = _OCR_CAPS_BULLET_RE.sub("", line)
