@@ -236,6 +236,8 @@ REPAIRS = [
     ("véi huyén Na Po, thanh phd Bach Sic", "với huyện Na Pô, thành phố Bách Sắc"),
     ("Nguy&n Manh Hung", "Nguyễn Mạnh Hùng"),
     ("thiét 1ap quan hé hitu nghi", "thiết lập quan hệ hữu nghị"),
+    # "ty" is one edit from many syllables; the words after it choose "tự", not the commoner "ủy".
+    ("Khu ty tri dan téc Choang Quang Tay", "Khu tự trị dân tộc Choang Quảng Tây"),
 ]
 
 
