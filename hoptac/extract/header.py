@@ -16,7 +16,7 @@ from importlib import resources
 from hoptac.extract import vocab
 from hoptac.extract.find import NUMBER_RE, find_dates
 from hoptac.extract.model import DocumentInfo, Named
-from hoptac.extract.structure import Layout, Line
+from hoptac.extract.structure import Layout, Line, is_appendix
 from hoptac.extract.text import fold_same_length, is_caps
 from hoptac.extract.words import document_kinds, symbol_kinds
 
@@ -207,7 +207,7 @@ def _signers(layout: Layout, after: int, kind: str) -> tuple[Named, ...]:
         caps = _is_caps(text)
         if caps:
             folded = fold_same_length(text)
-            if (_kind_of_caps_line(folded) or folded.startswith("phu luc")) and (in_zone or out):
+            if (_kind_of_caps_line(folded) or is_appendix(text)) and (in_zone or out):
                 break  # an attached document or an appendix starts: its lines are no signers
             if _SIGN_TITLE_RE.match(folded):
                 in_zone = True

@@ -15,7 +15,7 @@ from hoptac.extract.model import Span
 from hoptac.extract.repair import is_syllable
 from hoptac.extract.text import fold_same_length, is_caps, roman, roman_value
 
-__all__ = ["Item", "Layout", "Line", "Section", "Table", "structure"]
+__all__ = ["Item", "Layout", "Line", "Section", "Table", "is_appendix", "structure"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -232,7 +232,8 @@ _END_FIRST = frozenset("NnTtKkQq")
 _STRUCTURAL_FIRST = frozenset("0123456789IVXLHl1|Pp")
 
 
-def _is_appendix(text: str) -> bool:
+def is_appendix(text: str) -> bool:
+    """Whether a line is an appendix heading ("PHỤ LỤC …")."""
     return text[:1] in "Pp" and bool(_APPENDIX_RE.match(fold_same_length(text))) and is_caps(text)
 
 
@@ -283,7 +284,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
     read = list(range(end))
     in_appendix = False
     for line in lines[end:]:
-        if _is_appendix(line.text):
+        if is_appendix(line.text):
             in_appendix = True
         if in_appendix:
             read.append(line.index)
@@ -340,7 +341,7 @@ def structure(text: str, headings: frozenset[int] = frozenset(), scanned: bool =
         roman = _roman_heading(line, expected)
         if current.kind == "appendix" and roman is not None:
             roman = None  # Roman groups inside an appendix are not sections of the plan
-        if roman is not None or _is_appendix(line_text):
+        if roman is not None or is_appendix(line_text):
             numeral, title = roman if roman else ("PL", line_text)
             kind = "appendix" if numeral == "PL" else section_kind(title)
             current = Section(numeral if roman else None, line, kind)

@@ -491,14 +491,13 @@ def _join_continued(
     out: list[tuple[Cell, ...]] = []
     for row in rows:
         stt = _cell(row, columns, "stt")
-        texts = [text for text, _span in row if text.strip()]
+        firsts = [text.strip()[0] for text, _span in row if text.strip()]  # each filled cell's first character
         continued = (
             out
-            and not (stt and stt[0].strip())
-            and texts
-            and all(not t.strip()[0].isalpha() or t.strip()[0].islower() for t in texts)
-            and any(t.strip()[0].isalpha() for t in texts)
             and len(row) == len(out[-1])
+            and not (stt and stt[0].strip())
+            and any(c.isalpha() for c in firsts)
+            and all(c.islower() for c in firsts if c.isalpha())
         )
         if not continued:
             out.append(row)

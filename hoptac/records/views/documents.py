@@ -92,9 +92,9 @@ def plain(text: str, line_start: bool) -> str:
     return str(escape(out))
 
 
-def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
+def highlight(text: str, extraction: dict[str, Any], unsure: list[tuple[int, int, int]] | None = None) -> SafeString:
     """The cleaned text as HTML, markdown marks removed, each extracted item marked at its span (outermost
-    spans only)."""
+    spans only), and the words OCR was unsure of (``uncertain_spans``) marked inside."""
     spans: list[tuple[int, int, str, str]] = []
     sections = (
         ("tasks", "task"),
@@ -113,7 +113,7 @@ def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
         if len(s) == 2 and 0 <= s[0] < s[1] <= len(text):
             spans.append((s[0], s[1], "head", f"head-{field}"))
     spans.sort(key=lambda x: (x[0], -x[1]))
-    unsure = _uncertain_spans(text, extraction)
+    unsure = uncertain_spans(text, extraction) if unsure is None else unsure
     out, pos, outer = [], 0, ""
     inner: list[tuple[str, str]] = []  # spans inside another: their links go to the enclosing mark
     for start, end, cls, ident in spans:
@@ -132,7 +132,8 @@ def highlight(text: str, extraction: dict[str, Any]) -> SafeString:
     return mark_safe(html)  # noqa: S308 - every piece of text above is escaped
 
 
-def _uncertain_spans(text: str, extraction: dict[str, Any]) -> list[tuple[int, int, int]]:
+def uncertain_spans(text: str, extraction: dict[str, Any]) -> list[tuple[int, int, int]]:
+    """(start, end, confidence) of each word OCR was unsure of whose span fits ``text``."""
     out = []
     for w in extraction.get("uncertain") or []:
         s = w.get("span") if isinstance(w, dict) else None
@@ -193,10 +194,11 @@ def review_context(extraction: dict[str, Any], text: str, office: Any) -> dict[s
     items = review_items(extraction)
     agencies = list(Agency.objects.filter(office=office).values_list("name", flat=True)) if office else []
     foreign = [p for p in extraction.get("parties") or [] if is_foreign(p.get("country"))]
+    unsure = uncertain_spans(text, extraction)
     return {
         "extraction": extraction,
         "items": items,
-        "text_html": highlight(text, extraction),
+        "text_html": highlight(text, extraction, unsure),
         "agency_names": agencies,
         "foreign_parties": foreign,
         "doc_kinds": Document.Kind.choices,
@@ -213,7 +215,7 @@ def review_context(extraction: dict[str, Any], text: str, office: Any) -> dict[s
             if isinstance(r, dict) and isinstance(r.get("span"), list) and len(r["span"]) == 2
         ],
         "repairs_more": max(0, len(extraction.get("repairs") or []) - MAX_REPAIRS_SHOWN),
-        "uncertain_count": len(_uncertain_spans(text, extraction)),
+        "uncertain_count": len(unsure),
     }
 
 
